@@ -91,7 +91,7 @@ def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one 
         raise VertebraeDataError(f'{path}: is a {img.GetDimension()}D image of size {img.GetSize()}; a 3D volume is needed')
     return img
 
-# %% ../nbs/00_data.ipynb #a87c1237
+# %% ../nbs/00_data.ipynb #b73846f2
 def atomic_write(path:str|Path, # final file name
                  write_fn, # called with a temporary path in the same folder; must write the file there
                  overwrite:bool=False, # replace an existing file
@@ -103,8 +103,10 @@ def atomic_write(path:str|Path, # final file name
     suffix = ''.join(path.suffixes) or '.tmp'
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix=suffix, dir=path.parent)
     os.close(fd)
+    umask = os.umask(0); os.umask(umask)
     try:
-        write_fn(Path(tmp)); os.replace(tmp, path)
+        write_fn(Path(tmp)); os.chmod(tmp, 0o666 & ~umask)  # the permissions of a plainly created file
+        os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
