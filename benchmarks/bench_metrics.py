@@ -31,25 +31,10 @@ sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(1)
 
 from vertebrae_seg.metrics import bounding_box, surface, surface_metrics
 from vertebrae_seg.phantoms import make_phantom
+from _machine import cpu_model, pin_one_core
 
 SIZE_XYZ, SPACING_XYZ_MM, TARGET_S = (512, 512, 300), (0.7, 0.7, 1.0), 2.0
 SPACING_ZYX_MM = SPACING_XYZ_MM[::-1]
-
-
-def cpu_model() -> str:
-    "The CPU model name from /proc/cpuinfo (Linux), else what platform knows."
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.lower().startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
-
-
-def pin_one_core() -> str:
-    "Pin this process to one CPU core where the OS allows it; say which."
-    try:
-        core = min(os.sched_getaffinity(0)); os.sched_setaffinity(0, {core}); return f'pinned to core {core}'
-    except (AttributeError, OSError): return 'not pinned (one thread)'
 
 
 def perturbed(mask: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from vertebrae_seg.data import atomic_write
+from _machine import cpu_model
 from vertebrae_seg.scnet import SCNet, SCNetConfig, scnet_flops
 from vertebrae_seg.unet import UNet, UNetConfig, count_parameters, unet_flops
 
@@ -91,8 +92,7 @@ def device_info(device:str)->dict:
     if device.startswith('cuda'):
         info.update(device_name=torch.cuda.get_device_name(), cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version())
     else:
-        model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), platform.processor()) \
-            if Path('/proc/cpuinfo').exists() else platform.processor()
+        model = cpu_model()
         info.update(device_name=model, threads=torch.get_num_threads(), mkldnn=torch.backends.mkldnn.is_available())
     return info
 

@@ -19,24 +19,9 @@ import scipy
 import SimpleITK as sitk
 
 from vertebrae_seg.phantoms import make_phantom
+from _machine import cpu_model, pin_one_core
 
 SIZE_XYZ, SPACING_XYZ_MM, TARGET_S = (200, 200, 300), (1.0, 1.0, 1.0), 5.0
-
-
-def cpu_model() -> str:
-    "The CPU model name from /proc/cpuinfo (Linux), else what platform knows."
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.lower().startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
-
-
-def pin_one_core() -> str:
-    "Pin this process to one CPU core where the OS allows it; say which."
-    try:
-        core = min(os.sched_getaffinity(0)); os.sched_setaffinity(0, {core}); return f'pinned to core {core}'
-    except (AttributeError, OSError): return 'not pinned (one thread)'
 
 
 def main(argv=None):
