@@ -19,7 +19,7 @@ import os
 for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS'):
     os.environ[_var] = '1'   # one thread for numpy/scipy before any of them is imported
 
-import argparse, datetime, json, platform, statistics, time
+import argparse, json, platform, statistics, time
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,7 @@ sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(1)
 
 from vertebrae_seg.metrics import bounding_box, surface, surface_metrics
 from vertebrae_seg.phantoms import make_phantom
-from _machine import cpu_model, pin_one_core
+from _machine import cpu_model, load_average, pin_one_core, run_record, write_result
 
 SIZE_XYZ, SPACING_XYZ_MM, TARGET_S = (512, 512, 300), (0.7, 0.7, 1.0), 2.0
 SPACING_ZYX_MM = SPACING_XYZ_MM[::-1]
@@ -69,7 +69,7 @@ def main(argv=None):
     p.add_argument('--out', type=Path, default=Path(__file__).resolve().parent / 'results' / 'metrics_cpu.json', help='result JSON')
     a = p.parse_args(argv)
     pinned = pin_one_core() if a.pin else 'not pinned'
-    load = round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None
+    load = load_average()
     cases = []
     for name, (g, pr) in mask_pairs().items():
         box = bounding_box(g | pr)
@@ -102,10 +102,8 @@ def main(argv=None):
                medpy='medpy.metric.binary.hd95 + assd on the whole volume (voxelspacing = the same spacing), one run',
                versions=dict(python=platform.python_version(), numpy=np.__version__, scipy=scipy.__version__,
                              SimpleITK=sitk.Version_VersionString(), medpy=medpy_version),
-               load_avg_1min=load, cpus=os.cpu_count(),
-               date_utc=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.out.with_name(a.out.name + '.tmp'); tmp.write_text(json.dumps(res, indent=1) + '\n'); os.replace(tmp, a.out)
+               **run_record(load))
+    write_result(res, a.out)
     print(f"{res['device']}, one thread ({pinned}; load average before {load}); target {TARGET_S:.0f} s; wrote {a.out}")
     return res
 

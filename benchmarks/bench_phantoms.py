@@ -11,7 +11,7 @@ import os
 for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS'):
     os.environ[_var] = '1'   # one thread for numpy/scipy (and torch) before any of them is imported
 
-import argparse, datetime, json, platform, statistics, time
+import argparse, json, platform, statistics, time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ import scipy
 import SimpleITK as sitk
 
 from vertebrae_seg.phantoms import make_phantom
-from _machine import cpu_model, pin_one_core
+from _machine import cpu_model, load_average, pin_one_core, run_record, write_result
 
 SIZE_XYZ, SPACING_XYZ_MM, TARGET_S = (200, 200, 300), (1.0, 1.0, 1.0), 5.0
 
@@ -31,7 +31,7 @@ def main(argv=None):
     p.add_argument('--pin', action='store_true', help='also pin the process to one CPU core (on a busy machine this can be slower)')
     a = p.parse_args(argv)
     pinned = pin_one_core() if a.pin else 'not pinned'
-    load = round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None
+    load = load_average()
     make_phantom(1000, spacing_xyz_mm=SPACING_XYZ_MM, size_xyz=SIZE_XYZ)   # warm-up: imports, caches
     runs = []
     for seed in range(a.runs):
@@ -44,10 +44,8 @@ def main(argv=None):
     res = dict(benchmark='make_phantom, 1 mm grid of 200 x 200 x 300 voxels', device=f'CPU: {cpu_model()}', threads=1, affinity=pinned,
                size_xyz=SIZE_XYZ, spacing_xyz_mm=SPACING_XYZ_MM, runs=runs, median_s=med, target_s=TARGET_S, within_target=med <= TARGET_S,
                versions=dict(python=platform.python_version(), numpy=np.__version__, scipy=scipy.__version__, SimpleITK=sitk.Version_VersionString()),
-               load_avg_1min=load, cpus=os.cpu_count(),
-               date_utc=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.out.with_name(a.out.name + '.tmp'); tmp.write_text(json.dumps(res, indent=1) + '\n'); os.replace(tmp, a.out)
+               **run_record(load))
+    write_result(res, a.out)
     print(f"median {med:.2f} s on {res['device']} (one thread, {pinned}; load average before {res['load_avg_1min']}); target {TARGET_S:.0f} s; wrote {a.out}")
     return res
 
