@@ -18,11 +18,11 @@ import SimpleITK as sitk
 __all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'CANONICAL_ORIENTATION', 'HU_MIN',
            'HU_SCALE', 'CENTROID_FLAVOURS', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel', 'channel_to_label',
            'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'write_image', 'image_geometry',
-           'same_geometry', 'shared_verse_dir', 'orientation_code', 'Reorientation', 'reorient', 'to_canonical',
-           'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing', 'smooth_gaussian',
-           'preprocess_ct', 'normalize_intensity', 'random_intensity_params', 'check_labels', 'read_centroids',
-           'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'assign_folds', 'read_dataset_csv',
-           'split_dataset']
+           'same_geometry', 'shared_verse_dir', 'orientation_code', 'check_orientation_code', 'Reorientation',
+           'reorient', 'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index',
+           'resample_to_spacing', 'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params',
+           'check_labels', 'read_centroids', 'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'assign_folds',
+           'read_dataset_csv', 'split_dataset']
 
 # %% ../nbs/00_data.ipynb #2fece4b2
 VERTEBRA_NAMES = {**{i: f'C{i}' for i in range(1, 8)}, **{i + 7: f'T{i}' for i in range(1, 13)},
@@ -141,7 +141,7 @@ def shared_verse_dir()->Path|None:
             return cand if cand.is_dir() else None
     return None
 
-# %% ../nbs/00_data.ipynb #3c26baba
+# %% ../nbs/00_data.ipynb #7648978a
 _AXIS_OF_LETTER = {'L': (0, 1), 'R': (0, -1), 'P': (1, 1), 'A': (1, -1), 'S': (2, 1), 'I': (2, -1)}  # letter -> (LPS world axis, sign)
 _LETTER_OF_AXIS = {v: k for k, v in _AXIS_OF_LETTER.items()}
 CANONICAL_ORIENTATION = 'LPS'
@@ -158,8 +158,10 @@ def orientation_code(image:sitk.Image)->str:
     "Anatomical direction each array axis (ITK order) points to, e.g. 'LPS', 'RAS', 'PIR'."
     return ''.join(_LETTER_OF_AXIS[a] for a in _nearest_axes(_direction_matrix(image)))
 
-def _check_code(code:str)->str:
-    code = code.upper()
+def check_orientation_code(code:str, # e.g. 'lps', 'RAS', 'PIR'
+                          )->str: # the code in capitals
+    "The orientation code in capitals, or a ValueError naming what is wrong with it."
+    code = str(code).upper()
     axes = [_AXIS_OF_LETTER.get(c, (None,))[0] for c in code]
     if len(code) != 3 or None in axes or sorted(axes) != [0, 1, 2]:
         raise ValueError(f'orientation code {code!r}: needs one letter of each pair L/R, P/A, S/I')
@@ -182,12 +184,12 @@ def _with_array(arr_xyz:np.ndarray, like:sitk.Image)->sitk.Image:
     for k in like.GetMetaDataKeys(): out.SetMetaData(k, like.GetMetaData(k))
     return out
 
-# %% ../nbs/00_data.ipynb #a9a8cf9b
+# %% ../nbs/00_data.ipynb #6adb5cfe
 def reorient(image:sitk.Image, # any 3D scalar image
              code:str=CANONICAL_ORIENTATION, # target orientation, e.g. 'LPS', 'RAS', 'PIR'
             )->tuple: # (reoriented image, Reorientation to undo it)
     "Permute and flip the voxel array into orientation `code`; every voxel keeps its physical position."
-    code = _check_code(code)
+    code = check_orientation_code(code)
     D = _direction_matrix(image)
     old = _nearest_axes(D)  # old axis i -> (world axis, sign)
     perm, flip = [], []

@@ -612,7 +612,7 @@ def _paint_ribcage_and_pelvis(cv:_Canvas, verts:list, geo:dict, shape:SpineShape
         res = cv.union_sdf(items)
         if res is not None: cv.paint_sdf(*res, hu=hu['cartilage'])
 
-# %% ../nbs/00b_phantoms.ipynb #bb5306e0
+# %% ../nbs/00b_phantoms.ipynb #4e2fe0eb
 ORIENTATIONS = ('LPS', 'RAS', 'LAS', 'RPI', 'PIR', 'RPS', 'LPI', 'ASL')  # drawn with the weights below
 
 _ORIENTATION_P = (0.3, 0.2, 0.12, 0.1, 0.1, 0.08, 0.05, 0.05)
@@ -687,13 +687,6 @@ def _draw(rng)->dict:
     c['noise_hu'], c['blur_mm'] = rng.uniform(12, 80), rng.uniform(0.3, 0.7)
     return c
 
-def _orientation_ok(code:str)->str:
-    "The orientation code in capitals, or a ValueError naming what is wrong with it."
-    code = str(code).upper()
-    if len(code) != 3 or sorted(set(code) & set('LRPAIS')) != sorted(code) or any(sum(ch in pair for ch in code) != 1 for pair in ('LR', 'PA', 'SI')):
-        raise ValueError(f'orientation {code!r}: needs one letter of each pair L/R, P/A, S/I, e.g. LPS, RAS, PIR')
-    return code
-
 def make_phantom(seed:int, # random seed: the same seed gives the same phantom, byte for byte
                  labels:list|None=None, # force this contiguous run of VerSe labels into view; 25 (L6) or 28 (T13) in it adds that vertebra
                  spacing_xyz_mm:tuple|None=None, # force the voxel spacing (x, y, z) of the canonical LPS grid, mm
@@ -716,7 +709,7 @@ def make_phantom(seed:int, # random seed: the same seed gives the same phantom, 
         if fov not in ('spine', 'torso'): raise ValueError(f"fov {fov!r}: use 'spine' or 'torso'")
         mode = fov
     elif c['whole']: mode = 'spine'
-    if orientation is not None: code = _orientation_ok(orientation)
+    if orientation is not None: code = data.check_orientation_code(orientation)
     seq = spine_sequence(t13, l6)
     verts, _ = _build_spine(seq, shape, rng)
     for v in verts: v.centre_xyz_mm = v.centre_xyz_mm + c['offset']
