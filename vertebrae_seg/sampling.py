@@ -89,7 +89,7 @@ class CropGrid:
     def index_to_xyz_mm(self, xyz_index): return self.index_to_local_mm(xyz_index) + np.asarray(self.centre_xyz_mm)
     def xyz_mm_to_index(self, xyz_mm): return self.local_mm_to_index(np.asarray(xyz_mm, float) - np.asarray(self.centre_xyz_mm))
 
-# %% ../nbs/03a_sampling.ipynb #44a3566a
+# %% ../nbs/03a_sampling.ipynb #d8d1a36e
 @dataclass
 class AugmentParams:
     "Ranges of the random spatial augmentation; the defaults are the paper's, zero switches a part off."
@@ -102,6 +102,10 @@ class AugmentParams:
 
     @classmethod
     def none(cls): return cls(0., 0., 0., 0., 0.)
+
+    def __str__(self):
+        return (f'translation +-{self.translation_mm:g} mm, rotation +-{self.rotation_rad:g} rad, scale 1+-{self.scale_iso:g} then '
+                f'1+-{self.scale_axis:g} per axis, B-spline {self.deform_points}^3 points +-{self.deform_mm:g} mm')
 
 def rotation_matrix(angles_xyz, # rotation angles about the x, y, z axes, radians
                    )->np.ndarray: # (3, 3) Rz @ Ry @ Rx

@@ -32,7 +32,7 @@ __all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_FALLBAC
            'select_sequence', 'plot_sequence', 'Localization', 'localize_vertebrae', 'localization_table',
            'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
-# %% ../nbs/05_stage2.ipynb #f1f692c0
+# %% ../nbs/05_stage2.ipynb #9757bde6
 def _paper_train2()->TrainConfig:
     return TrainConfig(iterations=100_000, optimizer='sgd', lr=1e-8, momentum=0.99, weight_decay=5e-4, clip_grad_norm=1e5,
                        lr_steps=((0.5, 0.1), (0.75, 0.01)), val_every=5000)
@@ -65,7 +65,6 @@ class Stage2Config:
 
     def __str__(self):
         mm = np.asarray(self.size_xyz) * self.spacing_mm
-        a = self.augment
         return (f'Stage2Config (preset {self.preset!r})\n'
                 f'  crop       {"x".join(map(str, self.size_xyz))} voxels of {self.spacing_mm:g} mm = {"x".join(f"{v:g}" for v in mm)} mm '
                 f'around the spine; CT smoothed with sigma {self.smooth_sigma_mm:g} mm; inference windows every {self.window_step} slices\n'
@@ -74,8 +73,7 @@ class Stage2Config:
                    if (self.spatial_lr_scale, self.sigma_lr_scale) != (1.0, 1.0) else '') + '\n'
                 f'  targets    normalized Gaussians x {self.heatmap_scale:g}, learnable sigma from {self.sigma_init:g} voxels '
                 f'({self.sigma_init * self.spacing_mm:g} mm), regulariser weight {self.sigma_weight:g}; loss masked {self.z_margin_mm:g} mm at the scan ends\n'
-                f'  augment    translation {a.translation_mm:g} mm, rotation {a.rotation_rad:g} rad, scale {a.scale_iso:g} + {a.scale_axis:g}, '
-                f'B-spline {a.deform_points}^3 points +-{a.deform_mm:g} mm\n'
+                f'  augment    {self.augment}\n'
                 + '\n'.join('  ' + l for l in str(self.train).splitlines()))
 
 STAGE2_PRESETS = {
