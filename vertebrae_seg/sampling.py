@@ -302,7 +302,7 @@ def crop_input(volume:Volume, # smoothed canonical CT (HU)
     scale = torch.tensor([q['scale'] for q in p], dtype=hu.dtype, device=hu.device).view(-1, 1, 1, 1, 1)
     return normalize_intensity(hu, shift, scale)
 
-# %% ../nbs/03a_sampling.ipynb #09eab6f5
+# %% ../nbs/03a_sampling.ipynb #a15c9656
 @dataclass
 class Case:
     "One case in memory, ready for the sampler."
@@ -310,6 +310,7 @@ class Case:
     image:Volume # smoothed canonical CT, HU
     centroids_xyz_mm:dict # VerSe label -> (3,) world LPS mm
     labels:Volume|None=None # canonical label map (stage 3)
+    spine_xyz_mm:np.ndarray|None=None # (3,) where an upstream stage-1 model put the spine (world LPS mm); None: use the ground truth
 
 def load_cases(df, # rows of data.read_dataset_csv (absolute paths)
                sigma_mm:float, # smoothing of the stage

@@ -27,10 +27,10 @@ from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_che
 
 # %% auto #0
 __all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_FALLBACKS', 'Stage2Config', 'stage2_config',
-           'Stage2Model', 'spine_xy_truth', 'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps',
-           'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima', 'SequenceDetails', 'sequence_details',
-           'select_sequence', 'plot_sequence', 'Localization', 'localize_vertebrae', 'localization_table',
-           'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
+           'Stage2Model', 'spine_xy_truth', 'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows',
+           'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima', 'SequenceDetails',
+           'sequence_details', 'select_sequence', 'plot_sequence', 'Localization', 'localize_vertebrae',
+           'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
 # %% ../nbs/05_stage2.ipynb #9757bde6
 def _paper_train2()->TrainConfig:
@@ -107,10 +107,14 @@ class Stage2Model(nn.Module):
     def forward(self, x:torch.Tensor): # x: (B, 1, D, H, W) -> SCNetOutput of (B, 26, D, H, W)
         return self.net(x)
 
-# %% ../nbs/05_stage2.ipynb #ca34c770
+# %% ../nbs/05_stage2.ipynb #6414c7b7
 def spine_xy_truth(case:Case)->np.ndarray:
     "x and y (mm) of the mean of a case's centroids: the training crops' centre."
     return np.stack(list(case.centroids_xyz_mm.values()))[:, :2].mean(0)
+
+def case_spine_xy(case:Case)->np.ndarray:
+    "x and y (mm) of the column of a case: a stage-1 model's centre when the case carries one, else `spine_xy_truth`."
+    return spine_xy_truth(case) if case.spine_xyz_mm is None else np.asarray(case.spine_xyz_mm, float)[:2]
 
 def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
                  cfg:Stage2Config, # the stage's settings
@@ -123,7 +127,7 @@ def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
     for _ in range(cfg.train.batch_size):
         case = cases[int(rng.integers(len(cases)))]
         lo, hi = case.image.extent_xyz_mm
-        cx, cy = spine_xy_truth(case)
+        cx, cy = case_spine_xy(case)
         grid = CropGrid(cfg.size_xyz, cfg.spacing_mm, (cx, cy, rng.uniform(lo[2], hi[2])))
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         out['image'].append(crop_input(case.image, m, rng if augment else None)[0])  # (1, D, H, W)
@@ -461,16 +465,16 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
     det = sequence_details(cands, params)
     return Localization(det.chosen, cands, det, hm)
 
-# %% ../nbs/05_stage2.ipynb #1bd4e9a0
+# %% ../nbs/05_stage2.ipynb #3cd05425
 def localization_table(model:Stage2Model, # trained stage-2 model
                        cases:list, # Cases with centroids
                        cfg:Stage2Config, # the stage's settings
-                       spine_xy:dict|None=None, # case name -> (2,) column centre; None: the true one (spine_xy_truth)
+                       spine_xy:dict|None=None, # case name -> (2,) column centre; None: each case's own (`case_spine_xy`)
                       )->pd.DataFrame: # one row per case: n_gt, n_pred, hits, id_rate, mld_mm, ...
     "VerSe localization metrics of stage 2 on cases."
     rows = []
     for c in cases:
-        xy = spine_xy_truth(c) if spine_xy is None else spine_xy[c.name]
+        xy = case_spine_xy(c) if spine_xy is None else spine_xy[c.name]
         pred = localize_vertebrae(model, c.image, xy, cfg, name=c.name).centroids_xyz_mm
         rows.append(dict(name=c.name, **localization_metrics(c.centroids_xyz_mm, pred)))
     return pd.DataFrame(rows)
