@@ -19,7 +19,7 @@ STAGES = dict(spine=(stage1_config, train_stage1), vertebrae=(stage2_config, tra
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--stages', nargs='+', default=['spine', 'vertebrae'], choices=list(STAGES))
+    p.add_argument('--stages', nargs='+', default=list(STAGES), choices=list(STAGES))
     p.add_argument('--out', type=Path, default=Path(__file__).resolve().parents[1] / 'data_samples' / 'models' / 'small')
     a = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix='vseg-sample-models-'))

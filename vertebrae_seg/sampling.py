@@ -45,7 +45,7 @@ class Volume:
         return (lo + hi) / 2
     def to(self, device): return Volume(self.array_zyx.to(device), self.origin_xyz_mm, self.spacing_xyz_mm, self.name)
 
-# %% ../nbs/03a_sampling.ipynb #0acd165d
+# %% ../nbs/03a_sampling.ipynb #76665ce4
 def as_volume(image:sitk.Image, # any 3D scalar image, any orientation
               sigma_mm:float=0.0, # Gaussian smoothing before sampling: 3 mm stage 1, 0.75 mm stages 2-3; ignored for labels
               kind:str='ct', # 'ct': clamped below at -1024 HU and smoothed; 'labels': the integer map, unchanged
@@ -61,7 +61,7 @@ def as_volume(image:sitk.Image, # any 3D scalar image, any orientation
     if kind == 'ct':
         can = sitk.Maximum(sitk.Cast(can, sitk.sitkFloat32), HU_MIN)
         if sigma_mm > 0: can = smooth_gaussian(can, sigma_mm)
-    arr = torch.from_numpy(np.ascontiguousarray(sitk.GetArrayFromImage(can).astype(np.float32)))
+    arr = torch.from_numpy(np.ascontiguousarray(sitk.GetArrayFromImage(can).astype(np.float32, copy=False)))
     return Volume(arr[None], np.asarray(can.GetOrigin(), float), np.asarray(can.GetSpacing(), float), name)
 
 # %% ../nbs/03a_sampling.ipynb #b2dca469

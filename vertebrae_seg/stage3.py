@@ -30,9 +30,9 @@ from .unet import UNet, UNetConfig
 # %% auto #0
 __all__ = ['LOSSES', 'STAGE3_PRESETS', 'Stage3Config', 'stage3_config', 'vertebra_grid', 'landmark_channel', 'vertebra_items',
            'stage3_batch', 'soft_dice', 'segmentation_loss', 'VertebraCrop', 'largest_component',
-           'vertebra_probabilities', 'crop_box', 'resample_crop', 'merge_vertebrae', 'Segmentation', 'segment_volume',
-           'segment_vertebrae', 'vertebra_dice', 'case_dice', 'validate_stage3', 'segmentation_net', 'stage3_step',
-           'train_stage3', 'load_stage3']
+           'vertebra_probabilities', 'crop_box', 'resample_crop', 'merge_vertebrae', 'Segmentation', 'check_landmarks',
+           'segment_volume', 'segment_vertebrae', 'vertebra_dice', 'case_dice', 'validate_stage3', 'segmentation_net',
+           'stage3_step', 'train_stage3', 'load_stage3']
 
 # %% ../nbs/06_stage3.ipynb #d0bdd7de
 LOSSES = ('bce', 'dice_bce')
@@ -217,7 +217,7 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
             out.append(VertebraCrop(l, g, ct[k, 0].cpu(), heat[k, 0].cpu(), largest_component(p[k, 0], cfg.threshold)))
     return out
 
-# %% ../nbs/06_stage3.ipynb #16ff6737
+# %% ../nbs/06_stage3.ipynb #9a45cbd7
 def _axis_weights(lo:int, hi:int, origin:float, spacing:float, first_mm:float, crop_spacing:float, n:int)->torch.Tensor:
     "(hi - lo + 1, n) linear interpolation weights from a crop axis to CT voxels lo..hi."
     pos = (origin + np.arange(lo, hi + 1) * spacing - first_mm) / crop_spacing  # continuous crop indices
@@ -259,25 +259,32 @@ def merge_vertebrae(crops:list, # VertebraCrop per vertebra
                    )->np.ndarray: # (Z, Y, X) uint8 VerSe labels on the canonical grid
     "Argmax merge of per-vertebra probabilities (and a constant background) on the canonical CT grid."
     Z, Y, X = volume.array_zyx.shape[1:]
-    best = torch.full((Z, Y, X), float(background), dtype=torch.float32)
-    labels = torch.zeros((Z, Y, X), dtype=torch.uint8)
-    for c in crops:
-        box = crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz)
-        if box is None: continue
-        (lx, ly, lz), (hx, hy, hz) = box
-        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, box)
-        sl = (slice(lz, hz + 1), slice(ly, hy + 1), slice(lx, hx + 1))
+    labels = np.zeros((Z, Y, X), np.uint8)
+    boxes = [(c, crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz)) for c in crops]
+    boxes = [(c, b) for c, b in boxes if b is not None]
+    if not boxes: return labels
+    u_lo = np.min([b[0] for _, b in boxes], 0); u_hi = np.max([b[1] for _, b in boxes], 0)  # (x, y, z): the union of the boxes
+    best = torch.full(tuple((u_hi - u_lo + 1)[::-1].tolist()), float(background), dtype=torch.float32)  # (z, y, x) over the union only
+    lab_u = torch.zeros(best.shape, dtype=torch.uint8)
+    for c, (lo, hi) in boxes:
+        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, (lo, hi))
+        a, b = np.asarray(lo) - u_lo, np.asarray(hi) - u_lo + 1
+        sl = (slice(a[2], b[2]), slice(a[1], b[1]), slice(a[0], b[0]))
         win = p > best[sl]
-        best[sl] = torch.where(win, p, best[sl]); labels[sl][win] = c.label
-    return labels.numpy()
+        best[sl] = torch.where(win, p, best[sl]); lab_u[sl][win] = c.label
+    labels[u_lo[2]:u_hi[2] + 1, u_lo[1]:u_hi[1] + 1, u_lo[0]:u_hi[0] + 1] = lab_u.numpy()
+    return labels
 
-# %% ../nbs/06_stage3.ipynb #b84328a6
+# %% ../nbs/06_stage3.ipynb #5846bf62
 class Segmentation(NamedTuple):
     "What stage 3 says about one CT."
     labels:sitk.Image # uint8 VerSe label map on the input's grid (size, spacing, origin, direction)
     crops:list # VertebraCrop per landmark
 
-def _check_landmarks(landmarks_xyz_mm:dict, what:str)->dict:
+def check_landmarks(landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS mm
+                    what:str, # the image, for messages
+                   )->dict: # int label -> (3,) float array
+    "Landmarks as int labels and finite (3,) arrays, or a ValueError naming the bad one."
     out = {}
     for l, p in landmarks_xyz_mm.items():
         q = np.asarray(p, float).reshape(-1)
@@ -288,7 +295,7 @@ def _check_landmarks(landmarks_xyz_mm:dict, what:str)->dict:
 
 def segment_volume(model, volume:Volume, landmarks_xyz_mm:dict, cfg:Stage3Config, device=None, batch_size:int=4, progress:bool=False)->tuple:
     "Stage 3 on a canonical volume: (label map (Z, Y, X) uint8 on its grid, VertebraCrops)."
-    lms = _check_landmarks(landmarks_xyz_mm, volume.name or 'image')
+    lms = check_landmarks(landmarks_xyz_mm, volume.name or 'image')
     crops = vertebra_probabilities(model, volume, lms, cfg, device, batch_size, progress)
     return merge_vertebrae(crops, volume, cfg.background), crops
 

@@ -476,7 +476,7 @@ def _caption(scene:Scene)->str:
     return (f'stored {scene.image.orientation}, shown in the canonical LPS frame; radiological convention (patient right on the '
             f'picture left in axial and coronal views, superior up); window L{scene.level:g}/W{scene.width:g}')
 
-# %% ../nbs/00a_viewers.ipynb #264ee483
+# %% ../nbs/00a_viewers.ipynb #9ccc5521
 def overview_png(image, # CT or map (sitk.Image, any orientation; canonical array; or a ready Scene)
                  labels=None, # label map on the same physical grid
                  centroids_xyz_mm:dict|None=None, # VerSe label -> (3,) world LPS mm
@@ -489,18 +489,19 @@ def overview_png(image, # CT or map (sitk.Image, any orientation; canonical arra
                  dpi:int=110, # resolution of the PNG
                  overwrite:bool=False, # replace an existing file at `path`
                  all_centroids:bool=True, # coronal and sagittal views show every centroid (rings off the plane); axial ones only those near
+                 views:tuple=tuple(VIEWS), # the views, left to right (any of 'axial', 'coronal', 'sagittal')
                  **scene_kw, # further make_scene options (label_opacity, contour, overlay_cmap, near_mm, ...)
                 )->Figure:
-    "Three views (axial, coronal, sagittal) through one point, for reports; a PNG file when `path` is given."
+    "Views (axial, coronal, sagittal by default) through one point, for reports; a PNG file when `path` is given."
     scene = _scene_of(image, labels, centroids_xyz_mm, overlay, window, scene_kw)
     point = scene.center_xyz_mm() if point_xyz_mm is None else np.asarray(point_xyz_mm, float)
     along = replace(scene, near_mm=None) if all_centroids else scene  # views along the spine have room for all centroids
-    renders = [render_slice(scene if v == 'axial' else along, v, xyz_mm=point) for v in VIEWS]
+    renders = [render_slice(scene if v == 'axial' else along, get_view(v).name, xyz_mm=point) for v in views]
     widths = [abs(r.slice.extent_mm[1] - r.slice.extent_mm[0]) for r in renders]
     heights = [abs(r.slice.extent_mm[3] - r.slice.extent_mm[2]) for r in renders]
     h_in = max(heights) / sum(widths) * (width_in - 2.0) + 1.2 + (0.3 if scene.legend else 0)  # axes share the width left by labels
     fig = Figure(figsize=(width_in, h_in), dpi=dpi, layout='constrained')
-    axs = fig.subplots(1, 3, width_ratios=widths)
+    axs = np.atleast_1d(fig.subplots(1, len(renders), width_ratios=widths))
     stroke = [path_effects.withStroke(linewidth=2, foreground='black')]
     for ax, r in zip(axs, renders):
         spec = get_view(r.slice.view)
