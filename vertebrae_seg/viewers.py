@@ -476,7 +476,7 @@ def _caption(scene:Scene)->str:
     return (f'stored {scene.image.orientation}, shown in the canonical LPS frame; radiological convention (patient right on the '
             f'picture left in axial and coronal views, superior up); window L{scene.level:g}/W{scene.width:g}')
 
-# %% ../nbs/00a_viewers.ipynb #9ccc5521
+# %% ../nbs/00a_viewers.ipynb #362118cc
 def overview_png(image, # CT or map (sitk.Image, any orientation; canonical array; or a ready Scene)
                  labels=None, # label map on the same physical grid
                  centroids_xyz_mm:dict|None=None, # VerSe label -> (3,) world LPS mm
@@ -517,7 +517,7 @@ def overview_png(image, # CT or map (sitk.Image, any orientation; canonical arra
         ax.set_xlabel(AXIS_TITLES[spec.col_xyz], fontsize=8); ax.set_ylabel(AXIS_TITLES[spec.row_xyz], fontsize=8)
         ax.tick_params(labelsize=7)
     if scene.legend:
-        fig.legend(handles=[Patch(color=c, label=n) for _, n, c in scene.legend], loc='outside lower center', ncol=min(len(scene.legend), 14), fontsize=8, frameon=False)
+        fig.legend(handles=[Patch(color=c, label=n) for _, n, c in scene.legend], loc='outside lower center', ncol=min(len(scene.legend), max(1, int(width_in / 0.8))), fontsize=8, frameon=False)
     fig.suptitle((title + '\n' if title else '') + textwrap.fill(_caption(scene), int(width_in * 16)), fontsize=9)
     if path is not None:
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
