@@ -251,7 +251,7 @@ def write_prediction(result:CascadeResult, # from run_cascade
         _write_intermediates(result, intermediates_dir(out_dir, name), overwrite); paths['intermediates'] = intermediates_dir(out_dir, name)
     return paths
 
-# %% ../nbs/09_cascade.ipynb #3b006381
+# %% ../nbs/09_cascade.ipynb #727d7112
 IMAGE_SUFFIXES = ('.nii.gz', '.nii', '.nrrd', '.nhdr', '.mha', '.mhd')
 MASK_MARKS = ('_msk', '_mask', '_seg', '_label')
 
@@ -281,8 +281,10 @@ def find_images(path, # an image file, a DICOM series folder, or a folder of ima
     files = sorted(f for f in p.rglob('*') if f.is_file() and f.name.lower().endswith(IMAGE_SUFFIXES) and not f.name.startswith('.'))
     cts = [f for f in files if _stem(f).lower().endswith('_ct')]
     files = cts or [f for f in files if not any(m in f.name.lower() for m in MASK_MARKS)]
-    if not files: raise VertebraeDataError(f'{p}: holds no image ({", ".join(IMAGE_SUFFIXES)}) and no DICOM series')
-    names = [image_name(f) for f in files]
+    series = sorted(q for q in p.rglob('*') if q.is_dir() and _is_dicom_folder(q))  # DICOM series folders below
+    if not files and not series: raise VertebraeDataError(f'{p}: holds no image ({", ".join(IMAGE_SUFFIXES)}) and no DICOM series')
+    files += series
+    names = [image_name(f) if f.is_file() else f.name for f in files]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup: raise VertebraeDataError(f'{p}: several images have the case name {dup[0]!r} (' +
                                      ', '.join(str(f) for f, n in zip(files, names) if n == dup[0]) + '); give them distinct file names')

@@ -18,8 +18,8 @@ import SimpleITK as sitk
 __all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'CANONICAL_ORIENTATION', 'HU_MIN',
            'HU_SCALE', 'CENTROID_FLAVOURS', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel', 'channel_to_label',
            'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'write_image', 'image_geometry',
-           'same_geometry', 'shared_verse_dir', 'orientation_code', 'check_orientation_code', 'Reorientation',
-           'reorient', 'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index',
+           'same_geometry', 'shared_verse_dir', 'write_dicom_series', 'orientation_code', 'check_orientation_code',
+           'Reorientation', 'reorient', 'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index',
            'resample_to_spacing', 'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params',
            'check_labels', 'read_centroids', 'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'assign_folds',
            'read_dataset_csv', 'split_dataset']
@@ -140,6 +140,27 @@ def shared_verse_dir()->Path|None:
             cand = d.parent / 'shared' / 'data' / 'verse'
             return cand if cand.is_dir() else None
     return None
+
+# %% ../nbs/00_data.ipynb #ab22ca52
+def write_dicom_series(img:sitk.Image, # a 3D image (int16 HU for a CT)
+                       folder:str|Path, # created; one file slice<k>.dcm per slice
+                       series_uid:str='1.2.826.0.1.3680043.2.1125.1.42', # DICOM series instance UID
+                      )->Path:
+    "Write an image as a DICOM series with the geometry tags a scanner writes (position, orientation, spacing)."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    w = sitk.ImageFileWriter(); w.KeepOriginalImageUIDOn()
+    d = img.GetDirection(); series = series_uid
+    for k in range(img.GetDepth()):
+        sl = img[:, :, k]
+        pos = img.TransformIndexToPhysicalPoint((0, 0, k))
+        for tag, val in [('0008|0060', 'CT'), ('0020|000e', series), ('0020|000d', series + '.1'),
+                         ('0020|0037', '\\'.join(f'{v:.6f}' for v in (d[0], d[3], d[6], d[1], d[4], d[7]))),
+                         ('0020|0032', '\\'.join(f'{v:.6f}' for v in pos)), ('0020|0013', str(k + 1)),
+                         ('0028|0030', f'{img.GetSpacing()[1]:.6f}\\{img.GetSpacing()[0]:.6f}'),
+                         ('0018|0050', f'{img.GetSpacing()[2]:.6f}')]:
+            sl.SetMetaData(tag, val)
+        w.SetFileName(str(folder / f'slice{k:03d}.dcm')); w.Execute(sl)
+    return folder
 
 # %% ../nbs/00_data.ipynb #7648978a
 _AXIS_OF_LETTER = {'L': (0, 1), 'R': (0, -1), 'P': (1, 1), 'A': (1, -1), 'S': (2, 1), 'I': (2, -1)}  # letter -> (LPS world axis, sign)
