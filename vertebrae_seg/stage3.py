@@ -34,7 +34,7 @@ __all__ = ['LOSSES', 'STAGE3_PRESETS', 'Stage3Config', 'stage3_config', 'vertebr
            'segment_volume', 'segment_vertebrae', 'vertebra_dice', 'case_dice', 'validate_stage3', 'segmentation_net',
            'stage3_step', 'train_stage3', 'load_stage3']
 
-# %% ../nbs/06_stage3.ipynb #d0bdd7de
+# %% ../nbs/06_stage3.ipynb #9f5ecfb3
 LOSSES = ('bce', 'dice_bce')
 
 def _paper_train3()->TrainConfig:
@@ -85,8 +85,8 @@ STAGE3_PRESETS = {
     'small': Stage3Config(preset='small', size_xyz=(48, 48, 40), spacing_mm=2.0, filters=16, levels=4, dropout=0.0,
                           loss='dice_bce', augment=AugmentParams(translation_mm=10.0, rotation_rad=0.15, scale_iso=0.1,
                                                                  scale_axis=0.1, deform_mm=5.0),
-                          train=TrainConfig(iterations=500, lr=1e-3, lr_steps=((0.6, 0.3), (0.85, 0.1)), clip_grad_norm=1.0,
-                                            val_every=125)),
+                          train=TrainConfig(iterations=1000, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.3), (0.85, 0.1)),
+                                            clip_grad_norm=1.0, val_every=250)),
 }
 
 def stage3_config(preset:str='paper', # 'paper' or 'small'
