@@ -2,7 +2,8 @@
 """Train the small-preset models shipped in data_samples/models/small/ (spine.pt, vertebrae.pt, segmentation.pt).
 
 The recipe is the one chapters 04_stage1, 05_stage2 and 06_stage3 run: 40 phantoms of seed 100 (`vseg-phantoms --n 40 --seed 100
---max-mvox 1.5`), the small presets, on the CPU. Usage: python tools/train_sample_models.py [--stages spine vertebrae segmentation]
+--max-mvox 1.5`), the small presets, on the CPU; stage 2 trains around the spine centres of the stage-1 model in the output folder
+(trained first when both are asked for). Usage: python tools/train_sample_models.py [--stages spine vertebrae segmentation]
 """
 import argparse, shutil, tempfile, time
 from pathlib import Path
@@ -11,7 +12,7 @@ import torch
 
 from vertebrae_seg import data, phantoms
 from vertebrae_seg.sampling import load_cases
-from vertebrae_seg.stage1 import stage1_config, train_stage1
+from vertebrae_seg.stage1 import load_stage1, predict_spine, stage1_config, train_stage1
 from vertebrae_seg.stage2 import stage2_config, train_stage2
 from vertebrae_seg.stage3 import stage3_config, train_stage3
 
@@ -31,6 +32,11 @@ def main():
         cfg, masks = make_config('small'), stage == 'segmentation'
         train = load_cases(table[table.type != 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
         val = load_cases(table[table.type == 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
+        if stage == 'vertebrae':  # the crops go where stage 1 puts the spine
+            model1, cfg1 = load_stage1(a.out / 'spine.pt', preset='small')
+            for df, cases in ((table[table.type != 'val'], train), (table[table.type == 'val'], val)):
+                for row, c in zip(df.itertuples(), cases):
+                    c.spine_xyz_mm = predict_spine(model1, data.read_image(row.image_path), cfg1, name=c.name).centre_xyz_mm
         t0 = time.time()
         run = train_stage(train, val, cfg, work / stage, device='cpu')
         shutil.copyfile(work / stage / 'best.pt', a.out / f'{stage}.pt')

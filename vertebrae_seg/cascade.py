@@ -121,21 +121,20 @@ class _Clock:
         if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
         self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - t0
 
-# %% ../nbs/09_cascade.ipynb #33aad677
+# %% ../nbs/09_cascade.ipynb #41776d0f
 def _localize(models:CascadeModels, can:sitk.Image, dev, clock:_Clock, what:str)->tuple:
-    "Stages 1 and 2 on the canonical CT: (SpineResult, Localization)."
+    "Stages 1 and 2 on the canonical CT: (SpineResult, Localization, stage 2's prepared volume)."
     c1, c2 = models.spine_cfg, models.vertebrae_cfg
-    with clock('stage1/prepare'): vol = as_volume(can, c1.smooth_sigma_mm, name=what)
+    with clock('stage1/prepare'): vol = as_volume(can, c1.smooth_sigma_mm, name=what, device=dev)
     with clock('stage1/network'): spine = predict_spine(models.spine, vol, c1, dev, name=what)
     del vol
-    with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what)
+    with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what, device=dev)
     with clock('stage2/network'): hm = full_height_heatmaps(models.vertebrae, vol, spine.centre_xyz_mm[:2], c2, dev)
-    del vol
     with clock('stage2/post'):
         cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
         det = sequence_details(cands)
     if not det.chosen: raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the spine)')
-    return spine, Localization(det.chosen, cands, det, hm)
+    return spine, Localization(det.chosen, cands, det, hm), vol
 
 def run_cascade(models:CascadeModels, # from load_models
                 image:sitk.Image, # the CT in HU, any orientation and spacing
@@ -151,14 +150,16 @@ def run_cascade(models:CascadeModels, # from load_models
     dev = next(models.segmentation.parameters()).device if device is None else resolve_device(device)
     clock = _Clock(dev)
     with clock('prepare'): can, reo = to_canonical(image)
-    spine = loc = None
+    spine = loc = vol = None
+    c3 = models.segmentation_cfg
     if landmarks_xyz_mm is None:
         if models.spine is None or models.vertebrae is None: raise ValueError('no landmarks given, and the stage-1/2 models are not loaded')
-        spine, loc = _localize(models, can, dev, clock, what)
+        spine, loc, vol = _localize(models, can, dev, clock, what)
         landmarks = loc.centroids_xyz_mm
+        if models.vertebrae_cfg.smooth_sigma_mm != c3.smooth_sigma_mm: vol = None  # stage 3 prepares its own
     else: landmarks = check_landmarks(landmarks_xyz_mm, what)
-    c3 = models.segmentation_cfg
-    with clock('stage3/prepare'): vol = as_volume(can, c3.smooth_sigma_mm, name=what)
+    if vol is None:
+        with clock('stage3/prepare'): vol = as_volume(can, c3.smooth_sigma_mm, name=what, device=dev)
     with clock('stage3/network'): crops = vertebra_probabilities(list(models.segmentation.members), vol, landmarks, c3, dev, batch_size, progress)
     with clock('stage3/post'): labels_zyx = merge_vertebrae(crops, vol, c3.background)
     del vol

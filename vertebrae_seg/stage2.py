@@ -32,7 +32,7 @@ __all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_FALLBAC
            'sequence_details', 'select_sequence', 'plot_sequence', 'Localization', 'localize_vertebrae',
            'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
-# %% ../nbs/05_stage2.ipynb #726567b1
+# %% ../nbs/05_stage2.ipynb #9f468e93
 def _paper_train2()->TrainConfig:
     return TrainConfig(iterations=100_000, optimizer='sgd', lr=1e-8, momentum=0.99, weight_decay=5e-4, clip_grad_norm=1e5,
                        lr_steps=((0.5, 0.1), (0.75, 0.01)), val_every=5000)
@@ -81,7 +81,7 @@ STAGE2_PRESETS = {
     'small': Stage2Config(preset='small', size_xyz=(32, 32, 64), spacing_mm=4.0, filters=16, dropout=0.0, spatial_bias_init=0.5,
                           spatial_lr_scale=0.025, sigma_lr_scale=0.05, sigma_init=2.0, heatmap_scale=500.0, window_step=32,
                           augment=AugmentParams(15.0, 0.125, 0.075, 0.075, 12.5),
-                          train=TrainConfig(iterations=600, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=200)),
+                          train=TrainConfig(iterations=600, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=200)),
 }
 
 def stage2_config(preset:str='paper', # 'paper' or 'small'

@@ -23,15 +23,16 @@ from tqdm.auto import tqdm
 from .data import atomic_write
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'AMP_MODES', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'LOG_COLUMNS', 'RUN_FILES', 'TrainConfig',
-           'available_devices', 'resolve_device', 'step_seed', 'seed_step', 'make_optimizer', 'lr_at',
+__all__ = ['OPTIMIZERS', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'LOG_COLUMNS', 'RUN_FILES',
+           'TrainConfig', 'available_devices', 'resolve_device', 'step_seed', 'seed_step', 'make_optimizer', 'lr_at',
            'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint', 'preset_config',
-           'load_stage_checkpoint', 'TrainResult', 'to_device', 'plot_curves', 'DDP', 'use_ddp', 'weights_digest',
-           'check_ranks_agree', 'fit']
+           'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'plot_curves', 'DDP', 'use_ddp',
+           'weights_digest', 'check_ranks_agree', 'fit']
 
-# %% ../nbs/03b_training.ipynb #52e0466d
+# %% ../nbs/03b_training.ipynb #d424cd52
 OPTIMIZERS = ('adam', 'sgd')
 AMP_MODES = ('auto', 'bf16', 'off')
+MEMORY_FORMATS = ('auto', 'channels_last', 'contiguous')
 
 @dataclass
 class TrainConfig:
@@ -46,6 +47,7 @@ class TrainConfig:
     clip_grad_norm:float|None=None # clip the global gradient norm to this; None: no clipping
     val_every:int=100 # validate (and checkpoint) every N steps and after the last
     amp:str='auto' # 'auto': bf16 autocast on CUDA, none elsewhere; 'bf16': always; 'off': never
+    memory_format:str='auto' # 'auto': channels-last weights and batches on the CPU, the default layout elsewhere; 'channels_last' or 'contiguous': always
     seed:int=0 # seed of the run: the random state of step s depends only on (seed, s)
 
     def __post_init__(self):
@@ -57,6 +59,7 @@ class TrainConfig:
         self.seed = int(self.seed)
         if self.optimizer not in OPTIMIZERS: raise ValueError(f'TrainConfig: optimizer {self.optimizer!r}; use one of {OPTIMIZERS}')
         if self.amp not in AMP_MODES: raise ValueError(f'TrainConfig: amp {self.amp!r}; use one of {AMP_MODES}')
+        if self.memory_format not in MEMORY_FORMATS: raise ValueError(f'TrainConfig: memory_format {self.memory_format!r}; use one of {MEMORY_FORMATS}')
         if not self.lr > 0: raise ValueError(f'TrainConfig: lr must be > 0, got {self.lr!r}')
         if not 0 <= self.momentum < 1: raise ValueError(f'TrainConfig: momentum must be in [0, 1), got {self.momentum!r}')
         if not self.weight_decay >= 0: raise ValueError(f'TrainConfig: weight_decay must be >= 0, got {self.weight_decay!r}')
@@ -85,7 +88,7 @@ class TrainConfig:
         clip = f'clipped to norm {self.clip_grad_norm:g}' if self.clip_grad_norm else 'not clipped'
         return (f'TrainConfig\n  run        {self.iterations} iterations, batch {self.batch_size}, seed {self.seed}\n'
                 f'  optimiser  {opt}, lr {self.lr:g}, {wd}\n  schedule   {sched}\n  gradients  {clip}\n'
-                f'  validation every {self.val_every} iterations and after the last; amp {self.amp}')
+                f'  validation every {self.val_every} iterations and after the last; amp {self.amp}; memory format {self.memory_format}')
 
 # %% ../nbs/03b_training.ipynb #436d6255
 def available_devices()->list:
@@ -262,7 +265,7 @@ def load_stage_checkpoint(path, # a checkpoint written by a stage's training
     ck = load_checkpoint(path, dict(stage=stage, **({} if preset is None else dict(preset=preset))), map_location='cpu')
     return ck, from_plain(cls, ck['meta'].get('config', {}), f'{path}: config')
 
-# %% ../nbs/03b_training.ipynb #69266127
+# %% ../nbs/03b_training.ipynb #91dfd6e2
 class TrainResult(NamedTuple):
     "What `fit` returns."
     history:pd.DataFrame # the training log, one row per log_every steps and per checkpoint
@@ -278,6 +281,19 @@ def to_device(batch, # a tensor, or dicts/lists/tuples holding tensors
     if isinstance(batch, Mapping): return {k: to_device(v, device) for k, v in batch.items()}
     if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(to_device(v, device) for v in batch))
     if isinstance(batch, (list, tuple)): return type(batch)(to_device(v, device) for v in batch)
+    return batch
+
+def _channels_last(config:TrainConfig, device:torch.device)->bool:
+    "Whether a run keeps weights and batches channels-last."
+    return config.memory_format == 'channels_last' or (config.memory_format == 'auto' and device.type == 'cpu')
+
+def to_channels_last(batch):
+    "The batch with its 5-D floating-point tensors in the channels-last layout (other values unchanged)."
+    if isinstance(batch, torch.Tensor):
+        return batch.contiguous(memory_format=torch.channels_last_3d) if batch.ndim == 5 and batch.is_floating_point() else batch
+    if isinstance(batch, Mapping): return {k: to_channels_last(v) for k, v in batch.items()}
+    if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(to_channels_last(v) for v in batch))
+    if isinstance(batch, (list, tuple)): return type(batch)(to_channels_last(v) for v in batch)
     return batch
 
 def _autocast(config:TrainConfig, device:torch.device):
@@ -380,7 +396,7 @@ def check_ranks_agree(model:nn.Module)->str:
     if bad: raise RuntimeError(f'the weights of rank(s) {bad} differ from those of rank 0 after training: the copies drifted apart')
     return d
 
-# %% ../nbs/03b_training.ipynb #a6a60ff7
+# %% ../nbs/03b_training.ipynb #5d2973c2
 def fit(model:nn.Module, # the network and any trainable extras as ONE module
         step_fn, # step_fn(model, batch) -> dict of scalar tensors; 'loss' is minimised, all are logged
         batch_fn, # batch_fn(step, rng) -> a batch (whatever step_fn takes); called once per step
@@ -410,6 +426,7 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
     if ddp and dev.type == 'cuda' and dev.index is None: dev = torch.device('cuda', torch.cuda.current_device())
     out = None if out_dir is None else Path(out_dir)
     model.to(dev)
+    if _channels_last(config, dev): model.to(memory_format=torch.channels_last_3d)  # 5-D weights; parameters stay the same objects
     opt = make_optimizer(model, config)
     done, history, best = _start(model, opt, out, meta, resume, overwrite, rank)
     if out is not None and rank == 0:
@@ -440,11 +457,12 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
     if ddp: check_ranks_agree(model)
     return TrainResult(pd.DataFrame(history), best, out, model.eval())
 
-# %% ../nbs/03b_training.ipynb #e1f3ef09
+# %% ../nbs/03b_training.ipynb #5347a779
 def _train_step(model, opt, params, step_fn, batch_fn, config, dev, step, rank:int=0, world:int=0)->tuple:
     "One optimisation step; (logged terms as floats, averaged over the ranks; lr)."
     rng = seed_step(config.seed, step, rank)
     batch = to_device(batch_fn(step, rng), dev)
+    if _channels_last(config, dev): batch = to_channels_last(batch)
     with _autocast(config, dev): terms = step_fn(model, batch)
     if not isinstance(terms, Mapping) or 'loss' not in terms:
         raise TypeError(f'step_fn must return a dict of scalar tensors with the key "loss", got {type(terms).__name__}')
