@@ -105,7 +105,7 @@ def fused_copy(opt:torch.optim.Optimizer, **flags)->torch.optim.Optimizer:
 
 
 class Runner:
-    "A stage's training step with a set of levers on; `data()` then `compute(batch)`, or `step()`."
+    "A stage's training step with a set of levers on: `data()` gives a batch, `compute(batch)` takes one step on it."
     def __init__(self, st:Stage, levers:set, device:torch.device):
         self.st, self.levers, self.dev = st, set(levers), device
         torch.manual_seed(0)
