@@ -44,13 +44,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import cpu_model, write_result
 from vertebrae_seg import data, phantoms
 from vertebrae_seg.sampling import Case, load_cases
-from vertebrae_seg.training import fit, make_optimizer, to_device
+from vertebrae_seg.training import fit, make_optimizer, to_channels_last, to_device
 from vertebrae_seg.unet import count_parameters, measured_flops, unet_flops
 from vertebrae_seg.scnet import scnet_flops
 from vertebrae_seg import stage1, stage2, stage3
 
 LEVERS = ('bf16', 'channels_last', 'compile', 'cudnn_benchmark', 'fused_optimizer', 'cuda_graphs', 'gpu_data')
 CUDA_ONLY = ('cudnn_benchmark', 'cuda_graphs', 'gpu_data')
+CONFIGS = {'spine': stage1.stage1_config, 'vertebrae': stage2.stage2_config, 'segmentation': stage3.stage3_config}
 # dense bf16 tensor-core peak, TFLOP/s (no sparsity), by a part of the device name; --peak-tflops overrides
 BF16_PEAK_TFLOPS = {'H200': 989.4, 'H100 SXM': 989.4, 'H100 80GB HBM3': 989.4, 'H100 NVL': 835.0, 'H100 PCIe': 756.0, 'H100': 756.0,
                     'A100': 312.0, 'L40S': 362.1, 'L4': 121.0, 'A10G': 70.0, 'RTX 4090': 165.2, 'V100': 125.0}
@@ -66,24 +67,25 @@ class Stage:
     "One stage's config, network, loss step, sampler and forward FLOPs, at a batch size."
     def __init__(self, name:str, preset:str, batch:int, cases:list):
         self.name, self.preset, self.batch = name, preset, batch
+        cfg = CONFIGS[name](preset) if name in CONFIGS else None
         if name == 'spine':
-            cfg = stage1.stage1_config(preset); self.make_model = lambda: stage1.spine_net(self.cfg)
+            self.make_model = lambda: stage1.spine_net(self.cfg)
             self.step_fn, self.flops = stage1.stage1_step, unet_flops(cfg.unet_config(), cfg.size_xyz)
             self.sample = lambda cases, rng: stage1.stage1_batch(cases, self.cfg, rng)
             self.in_channels, self.out_channels, self.filters, self.levels = 1, 1, cfg.filters, cfg.levels
         elif name == 'vertebrae':
-            cfg = stage2.stage2_config(preset); self.make_model = lambda: stage2.Stage2Model(self.cfg)
+            self.make_model = lambda: stage2.Stage2Model(self.cfg)
             self.step_fn, self.flops = stage2.stage2_step, scnet_flops(cfg.scnet_config(), cfg.size_xyz)
             self.sample = lambda cases, rng: stage2.stage2_batch(cases, self.cfg, rng)
             self.in_channels, self.out_channels, self.filters, self.levels = 1, 26, cfg.filters, cfg.levels
         elif name == 'segmentation':
-            cfg = stage3.stage3_config(preset); self.make_model = lambda: stage3.segmentation_net(self.cfg)
+            self.make_model = lambda: stage3.segmentation_net(self.cfg)
             self.step_fn, self.flops = (lambda m, b: stage3.stage3_step(m, b, self.cfg.loss)), unet_flops(cfg.unet_config(), cfg.size_xyz)
             self.sample = lambda cases, rng: stage3.stage3_batch(cases, self.items, self.cfg, rng)
             self.in_channels, self.out_channels, self.filters, self.levels = 2, 1, cfg.filters, cfg.levels
         else: raise ValueError(f'stage {name!r}: use spine, vertebrae or segmentation')
         self.cfg = replace(cfg, train=replace(cfg.train, batch_size=batch))
-        self.size_xyz, self.sigma_mm = tuple(cfg.size_xyz), cfg.smooth_sigma_mm
+        self.size_xyz = tuple(cfg.size_xyz)
         self.cases = cases
         self.items = stage3.vertebra_items(cases) if name == 'segmentation' else None
 
@@ -130,8 +132,7 @@ class Runner:
     def data(self)->dict:
         "One batch, sampled (where the cases are) and moved to the device."
         b = to_device(self.st.sample(self.cases, self.rng), self.dev)
-        if self.cl: b = {k: v.contiguous(memory_format=torch.channels_last_3d) if k == 'image' else v for k, v in b.items()}
-        return b
+        return to_channels_last(b) if self.cl else b
 
     def _step(self, batch:dict):
         with self.autocast(): terms = self.st.step_fn(self.net, batch)
@@ -336,8 +337,7 @@ def main(argv=None):
         table = phantoms.write_phantom_dataset(Path(tmp) / 'ph', n=a.phantoms, seed=300, max_mvox=mvox, verbose=False)
         table = data.read_dataset_csv(Path(tmp) / 'ph' / 'dataset.csv')
         for name in a.stages:
-            cfg_sigma = {'spine': stage1.stage1_config, 'vertebrae': stage2.stage2_config, 'segmentation': stage3.stage3_config}[name](preset).smooth_sigma_mm
-            cases = load_cases(table, cfg_sigma, with_mask=name == 'segmentation', progress=False)
+            cases = load_cases(table, CONFIGS[name](preset).smooth_sigma_mm, with_mask=name == 'segmentation', progress=False)
             st_for = lambda b: Stage(name, preset, b, cases)
             st1 = st_for(1)
             check = bf16_check(st1, device)

@@ -12,9 +12,10 @@ import torch
 
 from vertebrae_seg import data, phantoms
 from vertebrae_seg.sampling import load_cases
-from vertebrae_seg.stage1 import load_stage1, predict_spine, stage1_config, train_stage1
+from vertebrae_seg.stage1 import stage1_config, train_stage1
 from vertebrae_seg.stage2 import stage2_config, train_stage2
 from vertebrae_seg.stage3 import stage3_config, train_stage3
+from vertebrae_seg.train import spine_centres
 
 STAGES = dict(spine=(stage1_config, train_stage1), vertebrae=(stage2_config, train_stage2), segmentation=(stage3_config, train_stage3))
 
@@ -33,10 +34,9 @@ def main():
         train = load_cases(table[table.type != 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
         val = load_cases(table[table.type == 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
         if stage == 'vertebrae':  # the crops go where stage 1 puts the spine
-            model1, cfg1 = load_stage1(a.out / 'spine.pt', preset='small')
-            for df, cases in ((table[table.type != 'val'], train), (table[table.type == 'val'], val)):
-                for row, c in zip(df.itertuples(), cases):
-                    c.spine_xyz_mm = predict_spine(model1, data.read_image(row.image_path), cfg1, name=c.name).centre_xyz_mm
+            centres, missed = spine_centres(table, a.out / 'spine.pt', progress=False)
+            if missed: raise SystemExit('stage 1 found no spine in: ' + '; '.join(missed))
+            for c in train + val: c.spine_xyz_mm = centres[c.name]
         t0 = time.time()
         run = train_stage(train, val, cfg, work / stage, device='cpu')
         shutil.copyfile(work / stage / 'best.pt', a.out / f'{stage}.pt')

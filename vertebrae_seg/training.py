@@ -265,7 +265,7 @@ def load_stage_checkpoint(path, # a checkpoint written by a stage's training
     ck = load_checkpoint(path, dict(stage=stage, **({} if preset is None else dict(preset=preset))), map_location='cpu')
     return ck, from_plain(cls, ck['meta'].get('config', {}), f'{path}: config')
 
-# %% ../nbs/03b_training.ipynb #91dfd6e2
+# %% ../nbs/03b_training.ipynb #a18ce571
 class TrainResult(NamedTuple):
     "What `fit` returns."
     history:pd.DataFrame # the training log, one row per log_every steps and per checkpoint
@@ -273,28 +273,28 @@ class TrainResult(NamedTuple):
     out_dir:Path|None # where the run's files are
     model:nn.Module # the trained model, in eval mode, on the training device
 
+def _map_tensors(batch, fn):
+    "The batch with `fn` applied to every tensor in it (dicts, named tuples, lists and tuples walked; other values unchanged)."
+    if isinstance(batch, torch.Tensor): return fn(batch)
+    if isinstance(batch, Mapping): return {k: _map_tensors(v, fn) for k, v in batch.items()}
+    if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(_map_tensors(v, fn) for v in batch))
+    if isinstance(batch, (list, tuple)): return type(batch)(_map_tensors(v, fn) for v in batch)
+    return batch
+
 def to_device(batch, # a tensor, or dicts/lists/tuples holding tensors
               device:torch.device, # where the tensors go
              ):
     "The batch with every tensor in it moved to `device` (other values unchanged)."
-    if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
-    if isinstance(batch, Mapping): return {k: to_device(v, device) for k, v in batch.items()}
-    if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(to_device(v, device) for v in batch))
-    if isinstance(batch, (list, tuple)): return type(batch)(to_device(v, device) for v in batch)
-    return batch
+    return _map_tensors(batch, lambda t: t.to(device, non_blocking=True))
 
 def _channels_last(config:TrainConfig, device:torch.device)->bool:
     "Whether a run keeps weights and batches channels-last."
     return config.memory_format == 'channels_last' or (config.memory_format == 'auto' and device.type == 'cpu')
 
-def to_channels_last(batch):
+def to_channels_last(batch, # a tensor, or dicts/lists/tuples holding tensors
+                    ):
     "The batch with its 5-D floating-point tensors in the channels-last layout (other values unchanged)."
-    if isinstance(batch, torch.Tensor):
-        return batch.contiguous(memory_format=torch.channels_last_3d) if batch.ndim == 5 and batch.is_floating_point() else batch
-    if isinstance(batch, Mapping): return {k: to_channels_last(v) for k, v in batch.items()}
-    if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(to_channels_last(v) for v in batch))
-    if isinstance(batch, (list, tuple)): return type(batch)(to_channels_last(v) for v in batch)
-    return batch
+    return _map_tensors(batch, lambda t: t.contiguous(memory_format=torch.channels_last_3d) if t.ndim == 5 and t.is_floating_point() else t)
 
 def _autocast(config:TrainConfig, device:torch.device):
     "The autocast context of a training step."
