@@ -26,11 +26,11 @@ from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_che
                                     resolve_device, to_plain)
 
 # %% auto #0
-__all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_FALLBACKS', 'Stage2Config', 'stage2_config',
-           'Stage2Model', 'spine_xy_truth', 'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows',
-           'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima', 'SequenceDetails',
-           'sequence_details', 'select_sequence', 'plot_sequence', 'Localization', 'localize_vertebrae',
-           'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
+__all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS', 'Stage2Config',
+           'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xy', 'stage2_batch', 'stage2_step',
+           'z_windows', 'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima',
+           'SequenceDetails', 'sequence_details', 'select_sequence', 'plot_sequence', 'Localization',
+           'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
 def _paper_train2()->TrainConfig:
@@ -206,9 +206,10 @@ from matplotlib.lines import Line2D
 
 from .data import LANDMARK_LABELS, VERSE_COLORS, VERTEBRA_NAMES, channel_to_label, label_to_channel
 
-# %% ../nbs/05_stage2.ipynb #f3473313
+# %% ../nbs/05_stage2.ipynb #862172b5
 SPINE_ORDER = list(range(1, 20)) + [28] + list(range(20, 25)) + [25]  # labels with a channel, top (C1) to bottom (L6)
 OPTIONAL_LABELS = (25, 28)  # L6 and T13: transitional vertebrae, may be absent
+SEQUENCE_SEARCHES = ('subsequence', 'whole_run')
 SEQUENCE_FALLBACKS = ('drop', 'strongest')
 
 @dataclass
@@ -220,9 +221,11 @@ class SequenceParams:
     ext_min_mm:float=15.0 # a landmark added at an end is more than this from the end ...
     ext_max_mm:float=35.0 # ... and less than this
     ext_min_value:float=0.25 # and its heatmap value exceeds this
-    fallback:str='drop' # no consistent sequence over the run: 'drop' the channels none can hold, or take each one's 'strongest' maximum (the authors' code)
+    search:str='subsequence' # 'subsequence': the best consistent sequence of the run's labels, any may be left out; 'whole_run': every one (the paper's text)
+    fallback:str='drop' # 'whole_run' with no consistent sequence: 'drop' the channels none can hold (= 'subsequence'), or each one's 'strongest' maximum (the authors' code)
 
     def __post_init__(self):
+        if self.search not in SEQUENCE_SEARCHES: raise ValueError(f'SequenceParams.search {self.search!r}: use one of {SEQUENCE_SEARCHES}')
         if self.fallback not in SEQUENCE_FALLBACKS: raise ValueError(f'SequenceParams.fallback {self.fallback!r}: use one of {SEQUENCE_FALLBACKS}')
         for lo, hi in (('min_dist_mm', 'max_dist_mm'), ('ext_min_mm', 'ext_max_mm')):
             if not 0 <= getattr(self, lo) < getattr(self, hi): raise ValueError(f'SequenceParams: need 0 <= {lo} < {hi}; got {getattr(self, lo)}, {getattr(self, hi)}')
@@ -285,7 +288,7 @@ def _longest_run(candidates:dict, # checked candidates (label -> (xyz_mm, values
     if not runs: return []
     return max(runs, key=lambda r: (len(r), sum(candidates[l][1].max() for l in r)))
 
-# %% ../nbs/05_stage2.ipynb #f942a7d9
+# %% ../nbs/05_stage2.ipynb #3e0cd784
 def _links(upper:np.ndarray, # (Ka, 3) candidates of the upper label
            lower:np.ndarray, # (Kb, 3) candidates of the lower label
            s:np.ndarray, # (3,) unit superior direction
@@ -320,6 +323,7 @@ def _best_path(labels:list, # the run, top to bottom
         for j in range(k - 1, -1, -1):  # predecessors, nearest first (ties keep the nearer one)
             if not relaxed and not all(optional[j + 1:k]): break
             m = _steps(labels[j], labels[k]) if relaxed else 1
+            if m > 1 and (optional[j] or optional[k]): continue  # T13 / L6 only beside their neighbours, never in place of one
             ok = _links(points[j], points[k], s, m * params.min_dist_mm, m * params.max_dist_mm)
             cand = np.where(ok, best[j][:, None], -np.inf)  # (Kj, Kk)
             a = cand.argmax(0)
@@ -366,7 +370,7 @@ def _extend(candidates:dict, end_label:int, end_xyz:np.ndarray, params:SequenceP
         i += step
     return out
 
-# %% ../nbs/05_stage2.ipynb #55857469
+# %% ../nbs/05_stage2.ipynb #f6764c55
 @dataclass
 class SequenceDetails:
     "What the sequence search chose, and where each landmark came from."
@@ -376,7 +380,7 @@ class SequenceDetails:
     path:list # labels chosen over the run (steps 1-2)
     extended:list # labels added by the greedy extension (step 3), upwards first
     score:float # summed heatmap value of the chosen landmarks
-    fallback:str|None # None: a sequence over the run obeyed the rules; else the fallback used ('drop' or 'strongest')
+    fallback:str|None # the fallback 'whole_run' used ('drop' or 'strongest'); None: none needed, or search='subsequence'
 
 def sequence_details(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found) as from candidates_from_maxima
                      params:SequenceParams|None=None, # thresholds; None: the paper's
@@ -389,8 +393,9 @@ def sequence_details(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), fo
     run = _longest_run(cands, params.min_value)
     if not run: return SequenceDetails({}, {}, [], [], [], 0.0, None)
     points, values = [cands[l][0] for l in run], [cands[l][1] for l in run]
-    found, fallback = _best_path(run, points, values, params, s), None
-    if found is None:
+    relaxed = params.search == 'subsequence'
+    found, fallback = _best_path(run, points, values, params, s, relaxed=relaxed), None
+    if found is None and not relaxed:
         fallback = params.fallback
         if fallback == 'drop': found = _best_path(run, points, values, params, s, relaxed=True)
         else: found = (run, [int(v.argmax()) for v in values], float(sum(v.max() for v in values)))
