@@ -206,7 +206,7 @@ from matplotlib.lines import Line2D
 
 from .data import LANDMARK_LABELS, VERSE_COLORS, VERTEBRA_NAMES, channel_to_label, label_to_channel
 
-# %% ../nbs/05_stage2.ipynb #862172b5
+# %% ../nbs/05_stage2.ipynb #6b643475
 SPINE_ORDER = list(range(1, 20)) + [28] + list(range(20, 25)) + [25]  # labels with a channel, top (C1) to bottom (L6)
 OPTIONAL_LABELS = (25, 28)  # L6 and T13: transitional vertebrae, may be absent
 SEQUENCE_SEARCHES = ('subsequence', 'whole_run')
@@ -214,7 +214,7 @@ SEQUENCE_FALLBACKS = ('drop', 'strongest')
 
 @dataclass
 class SequenceParams:
-    "Thresholds of the sequence search, in mm and heatmap values (the paper's defaults)."
+    "Settings of the sequence search: the paper's thresholds (mm, heatmap values) by default, and how the run is followed."
     min_value:float=0.25 # a found channel takes part in the longest run if its strongest value exceeds this
     min_dist_mm:float=12.5 # neighbours in the run's sequence are more than this apart ...
     max_dist_mm:float=50.0 # ... and less than this
@@ -370,7 +370,7 @@ def _extend(candidates:dict, end_label:int, end_xyz:np.ndarray, params:SequenceP
         i += step
     return out
 
-# %% ../nbs/05_stage2.ipynb #f6764c55
+# %% ../nbs/05_stage2.ipynb #68cfabd8
 @dataclass
 class SequenceDetails:
     "What the sequence search chose, and where each landmark came from."
@@ -383,7 +383,7 @@ class SequenceDetails:
     fallback:str|None # the fallback 'whole_run' used ('drop' or 'strongest'); None: none needed, or search='subsequence'
 
 def sequence_details(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found) as from candidates_from_maxima
-                     params:SequenceParams|None=None, # thresholds; None: the paper's
+                     params:SequenceParams|None=None, # search settings; None: the defaults
                      superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
                     )->SequenceDetails:
     "The consistent sequence of landmarks with how it was found: longest run, best sequence over it, greedy extension."
@@ -408,7 +408,7 @@ def sequence_details(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), fo
                            score=float(sum(cands[l][1][k] for l, k in seq)), fallback=fallback)
 
 def select_sequence(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found) as from candidates_from_maxima
-                    params:SequenceParams|None=None, # thresholds; None: the paper's
+                    params:SequenceParams|None=None, # search settings; None: the defaults
                     superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
                    )->dict: # label -> xyz_mm (3,) of the chosen landmarks (only those chosen), top to bottom
     "Stage 2's landmarks: one consistent position per vertebra the scan shows."
@@ -447,7 +447,7 @@ def plot_sequence(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found
     ax.set_title(f'{len(labs)} landmarks chosen' + (f', {len(ground_truth)} in the ground truth' if ground_truth else ''), fontsize=9)
     return fig
 
-# %% ../nbs/05_stage2.ipynb #17d2db59
+# %% ../nbs/05_stage2.ipynb #c271fceb
 class Localization(NamedTuple):
     "What stage 2 says about one CT."
     centroids_xyz_mm:dict # VerSe label -> (3,) world LPS mm, the chosen sequence
@@ -459,7 +459,7 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
                        image, # sitk.Image (any orientation) or a Volume smoothed with cfg.smooth_sigma_mm
                        spine_xy_mm, # (2,) x, y of the spine (stage 1's centre), world mm
                        cfg:Stage2Config, # the stage's settings
-                       params:SequenceParams|None=None, # sequence search thresholds; None: the paper's
+                       params:SequenceParams|None=None, # sequence search settings; None: the defaults
                        device=None, # where the network runs; None: where its weights are
                        name:str='', # image name for messages
                       )->Localization:
