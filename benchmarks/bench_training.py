@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import cpu_model, write_result
 from vertebrae_seg import data, phantoms
 from vertebrae_seg.sampling import Case, load_cases
-from vertebrae_seg.training import fit, make_optimizer, to_channels_last, to_device
+from vertebrae_seg.training import bf16_native, fit, make_optimizer, to_channels_last, to_device, uses_bf16
 from vertebrae_seg.unet import count_parameters, measured_flops, unet_flops
 from vertebrae_seg.scnet import scnet_flops
 from vertebrae_seg import stage1, stage2, stage3
@@ -288,7 +288,7 @@ def device_info(device:torch.device)->dict:
         except (OSError, IndexError): driver = None
         info.update(device_name=name, driver=driver, cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version(),
                     memory_gib=round(torch.cuda.get_device_properties(device).total_memory / 2**30, 1))
-    else: info.update(device_name=cpu_model(), threads=torch.get_num_threads())
+    else: info.update(device_name=cpu_model(), threads=torch.get_num_threads(), amx=bf16_native(device))
     return info
 
 
@@ -375,7 +375,7 @@ def main(argv=None):
                           f"{r['gflop_forward']:.1f} GFLOP forward"), flush=True)
             if not a.no_fit:
                 r = time_fit(st1, device, a.steps)
-                runs.append(dict(stage=name, preset=preset, batch=1, config='fit', levers=['bf16'] if cuda else [], size_xyz=list(st1.size_xyz), **r))
+                runs.append(dict(stage=name, preset=preset, batch=1, config='fit', levers=['bf16'] if uses_bf16(st1.cfg.train, device) else [], size_xyz=list(st1.size_xyz), **r))
                 print(f"  batch   1 {'fit (the loop)':18s} {r['step_s'] * 1e3:7.1f} ms per step, {r['it_per_s']:6.2f} it/s", flush=True)
             runs.append(dict(stage=name, preset=preset, batch=1, config='bf16_check', levers=['bf16'], size_xyz=list(st1.size_xyz), **check))
 

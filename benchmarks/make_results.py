@@ -18,7 +18,7 @@ SEED_RATIO_TARGET, PEAK_TARGET, CASCADE_S_TARGET, GPU_GB_TARGET = 3.0, 0.30, 5.0
 
 def _device_line(info:dict)->str:
     parts = [info.get('device_name', info.get('device', '?'))]
-    for k in ('driver', 'cuda', 'cudnn', 'memory_gib', 'threads'):
+    for k in ('driver', 'cuda', 'cudnn', 'memory_gib', 'threads', 'amx'):
         if info.get(k) is not None: parts.append(f'{k} {info[k]}')
     parts += [f"torch {info.get('torch', '?')}", f"measured {info.get('date_utc') or info.get('date', '?')}"]
     return ', '.join(map(str, parts))
@@ -47,7 +47,7 @@ def training_figure(res:dict, path:Path)->Path:
 
 def training_section(res:dict, fig:Path, root:Path)->list:
     info, runs = res['info'], res['runs']
-    out = [f"## Training steps ({info.get('device')})", '', f"Device: {_device_line(info)}. bf16 peak used: {res.get('bf16_peak_tflops')} TFLOP/s. "
+    out = [f"## Training steps ({info.get('device')}: {info.get('device_name', '?')}{', AMX' if info.get('amx') else ''})", '', f"Device: {_device_line(info)}. bf16 peak used: {res.get('bf16_peak_tflops')} TFLOP/s. "
            f"Medians of {res.get('steps')} steps after {res.get('warmup')} warm-up steps.", '', f'![training steps]({fig.relative_to(root).as_posix()})', '',
            '| stage | batch | configuration | data ms | compute ms | it/s | TFLOP/s | of bf16 peak | GPU GiB | note |', '|---|---|---|---|---|---|---|---|---|---|']
     for r in runs:

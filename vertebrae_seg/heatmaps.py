@@ -79,12 +79,11 @@ def gaussian_heatmaps(xyz_index, # (B, N, 3) landmark positions: continuous voxe
         d = (torch.arange(n, dtype=dtype, device=device) - xyz[..., k, None]) * sp[k]
         e = torch.exp(-d * d / two_s2)
         return e.masked_fill(e < tail_cutoff, 0.0) if tail_cutoff > 0 else e
-    g = along(2, D).view(B, N, D, 1, 1) * along(1, H).view(B, N, 1, H, 1)  # (B, N, D, H, 1)
-    g = g * along(0, W).view(B, N, 1, 1, W)  # (B, N, D, H, W)
     if scale is None: scale = SIGMA_SCALE if form == 'normalized' else 1.0
     amp = scale / ((2 * math.pi) ** 1.5 * s ** 3) if form == 'normalized' else torch.full_like(s, float(scale))
-    amp = amp * valid.to(dtype)  # absent landmarks: exactly zero
-    return g * amp.view(B, N, 1, 1, 1)
+    amp = amp * valid.to(dtype)  # (B, N); absent landmarks: exactly zero
+    g = along(2, D).view(B, N, D, 1, 1) * along(1, H).view(B, N, 1, H, 1)  # (B, N, D, H, 1)
+    return g * (along(0, W) * amp[..., None]).view(B, N, 1, 1, W)  # (B, N, D, H, W); the amplitude rides on the x factor
 
 # %% ../nbs/01_heatmaps.ipynb #250e9e55
 class HeatmapTargets(nn.Module):

@@ -72,7 +72,7 @@ def cubic_upsample(x:torch.Tensor, # (B, C, D, H, W)
     Md, Mh, Mw = (torch.tensor(_cubic_matrix(int(n), int(factor), border, float(a)), dtype=x.dtype, device=x.device) for n in x.shape[2:])  # copies
     x = torch.einsum('bcdhw,Ww->bcdhW', x, Mw)  # (B, C, D, H, fW)
     x = torch.einsum('bcdhw,Hh->bcdHw', x, Mh)  # (B, C, D, fH, fW)
-    return torch.einsum('bcdhw,Dd->bcDhw', x, Md)  # (B, C, fD, fH, fW)
+    return torch.einsum('bcdhw,Dd->bcDhw', x, Md).contiguous()  # (B, C, fD, fH, fW); the einsum leaves D innermost
 
 # %% ../nbs/03_scnet.ipynb #1f6dc3ac
 @dataclass(frozen=True)
@@ -152,7 +152,9 @@ class SCNet(nn.Module):
     def forward(self, x:torch.Tensor)->SCNetOutput:
         self.check_input(x)  # x: (B, C_in, D, H, W)
         f = self.config.spatial_downsample
-        local = self.local_unet(self.local_act(self.local_in(x)))  # (B, N, D, H, W)
+        # (B, N, D, H, W); one layout for every heatmap-sized product (a channels-last conv output is copied once):
+        # mixed layouts make the elementwise products and the loss several times slower on the CPU
+        local = self.local_unet(self.local_act(self.local_in(x))).contiguous()
         coarse = F.avg_pool3d(local, f)  # (B, N, D/f, H/f, W/f)
         coarse = torch.tanh(self.spatial_out(self.spatial(coarse)))  # (B, N, D/f, H/f, W/f), in (-1, 1)
         spatial = cubic_upsample(coarse, f, self.config.upsample_border)  # (B, N, D, H, W)

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from . import stage1, stage2, stage3
 from .data import VertebraeDataError, atomic_write, read_dataset_csv, read_image, split_dataset
 from .sampling import load_cases
-from .training import RUN_FILES, CheckpointError, load_checkpoint, resolve_device
+from .training import AMP_MODES, RUN_FILES, CheckpointError, load_checkpoint, resolve_device
 
 # %% auto #0
 __all__ = ['STAGES', 'PRESETS', 'STAGE_API', 'SPLIT_BY_TYPE', 'RUN_RECORD', 'EPILOG', 'DIST_TIMEOUT', 'INPUT_ERRORS',
@@ -80,6 +80,7 @@ def train_overrides(iterations:int|None=None, # optimisation steps
                     lr:float|None=None, # initial learning rate
                     seed:int|None=None, # seed of the run
                     val_every:int|None=None, # steps between validations and checkpoints
+                    amp:str|None=None, # 'auto', 'bf16' or 'off' (TrainConfig.amp)
                     world_size:int=1, # processes (each draws batch_size samples per step)
                     default_batch_size:int=1, # the preset's batch size (for epochs)
                    )->dict: # TrainConfig fields to replace
@@ -88,7 +89,7 @@ def train_overrides(iterations:int|None=None, # optimisation steps
     if epochs is not None:
         if not n_train: raise TrainCommandError('--epochs: there are no training cases to count')
         iterations = max(1, math.ceil(epochs * n_train / ((batch_size or default_batch_size) * world_size)))
-    d = dict(iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, val_every=val_every)
+    d = dict(iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, val_every=val_every, amp=amp)
     return {k: v for k, v in d.items() if v is not None}
 
 def stage_config(stage:str, # 'spine', 'vertebrae' or 'segmentation'
@@ -203,7 +204,8 @@ def make_plan(args:argparse.Namespace, # the parsed command line (build_parser)
                 split, left_out = with_masks(split, table, csv)
                 if left_out: log(f'note: {split.name}: {len(left_out)} case(s) without a mask_path are left out of stage 3: {", ".join(left_out)}')
             cfg = stage_config(stage, args.preset, iterations=args.iterations, epochs=args.epochs, n_train=len(split.train),
-                               batch_size=args.batch_size, lr=args.lr, seed=args.seed, val_every=args.val_every, world_size=world_size)
+                               batch_size=args.batch_size, lr=args.lr, seed=args.seed, val_every=args.val_every, amp=args.amp,
+                               world_size=world_size)
             runs.append(Run(stage, split, cfg, Path(args.output) / stage / split.name))
     for run in runs: check_run_dir(run, args.resume, args.overwrite)
     centres = {}
@@ -286,6 +288,8 @@ def build_parser()->argparse.ArgumentParser:
       "default: the preset's")
     a('--seed', type=int, metavar='S', help="seed of the run (initial weights and every step's crops); default: the preset's (0)")
     a('--val_every', type=int, metavar='N', help="validate and write checkpoints every N steps and after the last; default: the preset's")
+    a('--amp', choices=AMP_MODES, help="bf16 autocast: auto (where bf16 is native: CUDA GPUs, CPUs with AMX), bf16 (always) or off "
+      "(float32 throughout); default: the preset's (auto)")
     a('--fold', type=int, metavar='K', help='cross-validation: the non-test cases of fold K validate, those of the other folds train; '
       '-1: every fold in turn; default: none (the CSV type column: train cases train, val cases validate)')
     a('--num_folds', type=int, metavar='N', help='folds to make when the CSV has no fold column (from a hash of each case name); default 3')

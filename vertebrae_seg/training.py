@@ -1,4 +1,4 @@
-"""One loop for all three stages: the paper's schedules, gradient clipping, bf16 autocast on a GPU, atomic checkpoints, a run that resumes exactly where it was killed, a log and its curves.
+"""One loop for all three stages: the paper's schedules, gradient clipping, bf16 autocast where the hardware computes in bf16, atomic checkpoints, a run that resumes exactly where it was killed, a log and its curves.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/training.html.md"""
 
@@ -26,8 +26,8 @@ from .data import atomic_write
 __all__ = ['OPTIMIZERS', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'LOG_COLUMNS', 'RUN_FILES',
            'TrainConfig', 'available_devices', 'resolve_device', 'step_seed', 'seed_step', 'make_optimizer', 'lr_at',
            'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint', 'preset_config',
-           'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'plot_curves', 'DDP', 'use_ddp',
-           'weights_digest', 'check_ranks_agree', 'fit']
+           'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'bf16_native', 'uses_bf16',
+           'plot_curves', 'DDP', 'use_ddp', 'weights_digest', 'check_ranks_agree', 'fit']
 
 # %% ../nbs/03b_training.ipynb #d424cd52
 OPTIMIZERS = ('adam', 'sgd')
@@ -46,7 +46,7 @@ class TrainConfig:
     lr_steps:tuple=() # ((fraction_of_iterations, factor), ...): lr * factor after that many steps (factors absolute, not cumulative)
     clip_grad_norm:float|None=None # clip the global gradient norm to this; None: no clipping
     val_every:int=100 # validate (and checkpoint) every N steps and after the last
-    amp:str='auto' # 'auto': bf16 autocast on CUDA, none elsewhere; 'bf16': always; 'off': never
+    amp:str='auto' # 'auto': bf16 autocast where bf16 is native (CUDA, CPUs with AMX; see bf16_native), none elsewhere; 'bf16': always; 'off': never
     memory_format:str='auto' # 'auto': channels-last weights and batches on the CPU, the default layout elsewhere; 'channels_last' or 'contiguous': always
     seed:int=0 # seed of the run: the random state of step s depends only on (seed, s)
 
@@ -296,10 +296,24 @@ def to_channels_last(batch, # a tensor, or dicts/lists/tuples holding tensors
     "The batch with its 5-D floating-point tensors in the channels-last layout (other values unchanged)."
     return _map_tensors(batch, lambda t: t.contiguous(memory_format=torch.channels_last_3d) if t.ndim == 5 and t.is_floating_point() else t)
 
+def bf16_native(device:str|torch.device, # where a run trains
+               )->bool:
+    "Whether bf16 autocast speeds training up on `device`: a CUDA GPU with bf16, or a CPU with AMX tile units."
+    device = torch.device(device)
+    if device.type == 'cuda': return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if device.type != 'cpu': return False
+    amx = getattr(torch.cpu, '_is_amx_tile_supported', None)  # PyTorch >= 2.2; older ones: no AMX path
+    return bool(amx is not None and amx())
+
+def uses_bf16(config:TrainConfig, # the run's settings (amp)
+              device:str|torch.device, # where it trains
+             )->bool:
+    "Whether a run's steps run under bf16 autocast."
+    return config.amp == 'bf16' or (config.amp == 'auto' and bf16_native(device))
+
 def _autocast(config:TrainConfig, device:torch.device):
     "The autocast context of a training step."
-    bf16 = config.amp == 'bf16' or (config.amp == 'auto' and device.type == 'cuda' and torch.cuda.is_bf16_supported())
-    return torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=torch.bfloat16) if uses_bf16(config, device) else contextlib.nullcontext()
 
 # %% ../nbs/03b_training.ipynb #fe62204f
 LOG_COLUMNS = ('step', 'time_s', 'lr', 'grad_norm')
@@ -357,9 +371,10 @@ def _start(model, opt, out:Path|None, meta:dict, resume:bool, overwrite:bool, ra
     return 0, [], None
 
 def _improved(best:dict|None, value:float, mode:str)->bool:
+    "Whether a validation value replaces the best so far; a tie goes to the newer checkpoint, which has trained longer."
     if not math.isfinite(value): return False
     if best is None: return True
-    return value < best['value'] if mode == 'min' else value > best['value']
+    return value <= best['value'] if mode == 'min' else value >= best['value']
 
 # %% ../nbs/03b_training.ipynb #419b3921
 class DDP(nn.parallel.DistributedDataParallel):
