@@ -79,9 +79,9 @@ class Stage2Config:
 STAGE2_PRESETS = {
     'paper': Stage2Config(),
     'small': Stage2Config(preset='small', size_xyz=(32, 32, 64), spacing_mm=4.0, filters=16, dropout=0.0, spatial_bias_init=0.5,
-                          spatial_lr_scale=0.025, sigma_lr_scale=0.05, sigma_init=2.0, heatmap_scale=500.0, window_step=32,
+                          spatial_lr_scale=0.025, sigma_lr_scale=0.05, sigma_init=2.0, heatmap_scale=500.0, z_margin_mm=8.0, window_step=32,
                           augment=AugmentParams(15.0, 0.125, 0.075, 0.075, 12.5),
-                          train=TrainConfig(iterations=600, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=200)),
+                          train=TrainConfig(iterations=1200, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=300)),
 }
 
 def stage2_config(preset:str='paper', # 'paper' or 'small'
