@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Train the small-preset models shipped in data_samples/models/small/ (spine.pt, vertebrae.pt, segmentation.pt).
 
-The recipe is the one chapters 04_stage1, 05_stage2 and 06_stage3 run: 40 phantoms of seed 100 (`vseg-phantoms --n 40 --seed 100
---max-mvox 1.5`), the small presets, on the CPU; stage 2 trains around the spine centres of the stage-1 model in the output folder
-(trained first when both are asked for). Usage: python tools/train_sample_models.py [--stages spine vertebrae segmentation]
+The recipe is the one chapters 04_stage1, 05_stage2 and 06_stage3 teach (05 trains it at half length, 06 for a few
+steps): 40 phantoms of seed 100 (`vseg-phantoms --n 40 --seed 100 --max-mvox 1.5`), the small presets, on the CPU; stage 2
+trains around the spine centres of the stage-1 model in the output folder (trained first when both are asked for).
+Usage: python tools/train_sample_models.py [--stages spine vertebrae segmentation]
 """
 import argparse, shutil, tempfile, time
 from pathlib import Path
