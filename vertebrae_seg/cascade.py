@@ -433,6 +433,8 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     if (out / 'report' / 'summary.json').exists() and not overwrite:
         raise FileExistsError(f'{out}: already holds a demo (report/summary.json); pass --overwrite to run it again')
     dev, log, secs = resolve_device(device), (print if progress else (lambda *a, **k: None)), {}
+    precision = 'bf16 autocast' if uses_bf16(TrainConfig(amp=amp), dev) else 'float32'  # a bad amp fails here, before any work
+
     t0 = time.perf_counter(); csv = demo_phantoms(out / 'phantoms', n, overwrite, progress); secs['phantoms'] = time.perf_counter() - t0
     (out / 'model').mkdir(parents=True, exist_ok=True)
     for stage in STAGE_FILES:
@@ -459,7 +461,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     m = dict(id_rate=sm['identification']['pooled_id_rate'], mld_mm=sm['per_vertebra']['loc_error_mm']['mean'], dice=sm['per_vertebra']['dice']['mean'])
     values = dict(m, minutes=secs['total'] / 60)
     s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu_threads=torch.get_num_threads(),
-             training_precision='bf16 autocast' if uses_bf16(TrainConfig(amp=amp), dev) else 'float32',
+             training_precision=precision,
              cases={k: int(v) for k, v in n.items()}, metrics=m, seconds=secs, failed=rep.failed,
              targets={k: _target_met(values[k], r) for k, r in DEMO_TARGETS.items()})
     atomic_write(rpt / 'summary.json', lambda tmp: tmp.write_text(json.dumps(s, indent=1) + '\n'), overwrite=True)
