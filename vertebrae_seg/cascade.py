@@ -25,8 +25,8 @@ from .data import VERSE_COLORS, VERTEBRA_NAMES, VertebraeDataError, atomic_write
 from .heatmaps import decode_heatmaps
 from .sampling import as_volume, grid_image
 from .stage1 import SpineResult, load_stage1, predict_spine
-from .stage2 import (SEQUENCE_SEARCHES, Localization, SequenceParams, candidates_from_maxima, full_height_heatmaps, load_stage2,
-                                   sequence_details)
+from .stage2 import (LABELS_UNCERTAIN_BELOW, SEQUENCE_SEARCHES, LabellingMargin, Localization, SequenceParams,
+                                   candidates_from_maxima, full_height_heatmaps, labelling_margin, load_stage2, sequence_details)
 from .stage3 import check_landmarks, load_stage3, merge_vertebrae, vertebra_probabilities
 from .training import AMP_MODES, CheckpointError, TrainConfig, resolve_device, to_plain, uses_bf16
 
@@ -34,8 +34,8 @@ from .training import AMP_MODES, CheckpointError, TrainConfig, resolve_device, t
 __all__ = ['STAGE_FILES', 'LOADERS', 'COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'DEMO_SEEDS', 'DEMO_TARGETS', 'MeanEnsemble',
            'CascadeModels', 'load_models', 'CascadeResult', 'NoVertebraError', 'run_cascade', 'color_tables',
            'write_color_tables', 'output_paths', 'intermediates_dir', 'check_free', 'prediction_overview',
-           'write_prediction', 'image_name', 'find_images', 'PredictReport', 'predict_images', 'predict_parser',
-           'predict_main', 'demo_phantoms', 'run_demo', 'demo_main']
+           'prediction_report', 'write_prediction', 'image_name', 'find_images', 'PredictReport', 'predict_images',
+           'predict_parser', 'predict_main', 'demo_phantoms', 'run_demo', 'demo_main']
 
 # %% ../nbs/09_cascade.ipynb #f4510a31
 STAGE_FILES = {'spine': 'spine.pt', 'vertebrae': 'vertebrae.pt', 'segmentation': 'segmentation.pt'}  # stage -> file in a model folder
@@ -109,6 +109,11 @@ class CascadeResult(NamedTuple):
     crops:list # stage 3: a VertebraCrop per vertebra
     seconds:dict # part ('stage1/prepare', 'stage2/network', ...) -> wall seconds
 
+    @property
+    def margin(self)->LabellingMargin|None:
+        "How sure stage 2's labelling is (`stage2.labelling_margin`); None when landmarks were given."
+        return None if self.localization is None else self.localization.margin
+
 class NoVertebraError(VertebraeDataError):
     "Stage 2 finds no vertebra in the image."
 
@@ -134,8 +139,9 @@ def _localize(models:CascadeModels, can:sitk.Image, dev, clock:_Clock, what:str,
     with clock('stage2/post'):
         cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
         det = sequence_details(cands, sequence)
+        margin = labelling_margin(hm, det.chosen)
     if not det.chosen: raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the spine)')
-    return spine, Localization(det.chosen, cands, det, hm), vol
+    return spine, Localization(det.chosen, cands, det, hm, margin), vol
 
 def run_cascade(models:CascadeModels, # from load_models
                 image:sitk.Image, # the CT in HU, any orientation and spacing
@@ -199,7 +205,8 @@ def write_color_tables(out_dir, # the prediction folder
 def output_paths(out_dir, name:str)->dict:
     "The files a prediction of case `name` writes: kind -> path."
     out = Path(out_dir)
-    return dict(seg=out / f'{name}_seg.nii.gz', ctd=out / f'{name}_ctd.json', overview=out / f'{name}_overview.png')
+    return dict(seg=out / f'{name}_seg.nii.gz', ctd=out / f'{name}_ctd.json', overview=out / f'{name}_overview.png',
+                report=out / f'{name}_report.json')
 
 def intermediates_dir(out_dir, name:str)->Path: return Path(out_dir) / f'{name}_intermediates'
 
@@ -216,11 +223,37 @@ def prediction_overview(image:sitk.Image, # the CT
                         path=None, # write the PNG here
                         title:str|None=None,
                         overwrite:bool=False,
+                        uncertain_below:float=LABELS_UNCERTAIN_BELOW, # a red line in the title when the labelling's relative margin is under this
                        )->Figure:
-    "Sagittal and coronal views of the prediction, labels coloured and named, as VerSe's preview images."
+    "Sagittal and coronal views of the prediction, labels coloured and named, as VerSe's preview images; a warning when the labels are uncertain."
     found = ', '.join(VERTEBRA_NAMES[l] for l in sorted(result.centroids_xyz_mm)) or 'none'
+    warning = None if result.margin is None else result.margin.warning(uncertain_below)
     return viewers.overview_png(image, result.labels, result.centroids_xyz_mm, path, views=('sagittal', 'coronal'), width_in=10.0,
-                                title=(title + ': ' if title else '') + f'{len(result.centroids_xyz_mm)} vertebrae ({found})', overwrite=overwrite)
+                                title=(title + ': ' if title else '') + f'{len(result.centroids_xyz_mm)} vertebrae ({found})', overwrite=overwrite,
+                                warning=warning)
+
+def _rounded(v, k:int=6):
+    return None if v is None or not np.isfinite(v) else round(float(v), k)
+
+def prediction_report(result:CascadeResult, # from run_cascade
+                      name:str, # the case name
+                     )->dict: # what <name>_report.json holds
+    "How sure the labelling is: the labelling margin of the scan and each vertebra's heatmap value (nulls when landmarks were given)."
+    m, given = result.margin, result.localization is None
+    lab = dict(score=None, up_shift_score=None, down_shift_score=None, margin=None, relative_margin=None, closer_shift=None, uncertain=None)
+    if m is not None:
+        lab.update(score=_rounded(m.score), up_shift_score=_rounded(m.up), down_shift_score=_rounded(m.down), margin=_rounded(m.margin),
+                   relative_margin=_rounded(m.relative), closer_shift=m.rival, uncertain=m.uncertain())
+    lab['uncertain_below'] = LABELS_UNCERTAIN_BELOW
+    verts = [dict(label=int(l), name=VERTEBRA_NAMES.get(int(l), str(l)), xyz_mm=[round(float(x), 3) for x in p],
+                  heatmap_value=None if m is None else _rounded(m.values.get(int(l)))) for l, p in result.centroids_xyz_mm.items()]
+    note = ('landmarks were given: stages 1 and 2 did not run, so there are no heatmaps and no labelling margin' if given else
+            None if m is not None else 'stage 2 gave no labelling margin')
+    return dict(name=name, landmarks_given=given, labelling=lab, vertebrae=verts, note=note, definitions=dict(
+        score='sum over the chosen vertebrae of the heatmap of its own label at its position (trilinear on the merged stage-2 heatmaps, below 0 read as 0)',
+        shift='each position takes the next label in spine order, T13 and L6 skipped unless chosen; a label past C1 or past the lowest vertebra adds 0',
+        margin='score - max(up_shift_score, down_shift_score)', relative_margin='margin / score; uncertain when under uncertain_below or when margin < 0',
+        xyz_mm='world LPS millimetres'))
 
 def _write_intermediates(result:CascadeResult, folder:Path, overwrite:bool):
     w = lambda img, f: data.write_image(img, folder / f, overwrite)
@@ -240,15 +273,17 @@ def _write_intermediates(result:CascadeResult, folder:Path, overwrite:bool):
 def write_prediction(result:CascadeResult, # from run_cascade
                      image:sitk.Image, # the CT it came from (its grid is written into the centroid file)
                      out_dir, # the prediction folder
-                     name:str, # case name: <name>_seg.nii.gz, <name>_ctd.json, <name>_overview.png
+                     name:str, # case name: <name>_seg.nii.gz, <name>_ctd.json, <name>_report.json, <name>_overview.png
                      intermediates:bool=False, # also <name>_intermediates/ with the stage heatmaps and crops
                      overwrite:bool=False, # replace existing files
                     )->dict: # kind -> path
-    "Write one case's prediction: label map, centroid JSON, overview PNG (and the intermediates)."
+    "Write one case's prediction: label map, centroid JSON, labelling report, overview PNG (and the intermediates)."
     check_free(out_dir, name, intermediates, overwrite)
     paths = output_paths(out_dir, name)
     data.write_image(result.labels, paths['seg'], overwrite)
     data.write_centroids(paths['ctd'], result.centroids_xyz_mm, image, overwrite)
+    text = json.dumps(prediction_report(result, name), indent=1) + '\n'
+    atomic_write(paths['report'], lambda tmp: tmp.write_text(text), overwrite)
     prediction_overview(image, result, paths['overview'], name, overwrite)
     if intermediates:
         _write_intermediates(result, intermediates_dir(out_dir, name), overwrite); paths['intermediates'] = intermediates_dir(out_dir, name)
@@ -336,8 +371,9 @@ def predict_parser()->argparse.ArgumentParser:
     "The parser of `vseg-predict`."
     p = argparse.ArgumentParser(prog='vseg-predict', formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Segment and label the vertebrae of CTs with the three-stage cascade (spine, vertebrae, segmentation).',
-        epilog='writes per case <name>_seg.nii.gz (on the input\'s grid), <name>_ctd.json (subject-based VerSe centroids) and '
-               '<name>_overview.png,\nand once per folder the label colour tables vertebrae_itksnap.txt and vertebrae_slicer.ctbl.\n\n'
+        epilog='writes per case <name>_seg.nii.gz (on the input\'s grid), <name>_ctd.json (subject-based VerSe centroids), '
+               '<name>_report.json\n(how sure the labelling is: the margin over a one-level shift) and <name>_overview.png (a red warning '
+               'when the labels are uncertain),\nand once per folder the label colour tables vertebrae_itksnap.txt and vertebrae_slicer.ctbl.\n\n'
                'example:\n  vseg-predict --image data_samples --model_dir data_samples/models/small --output predictions')
     a = p.add_argument
     a('--image', required=True, type=Path, metavar='PATH_OR_DIR', help='a CT file (NIfTI, NRRD, MHA), a DICOM series folder, or a folder of '
@@ -466,7 +502,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
              targets={k: _target_met(values[k], r) for k, r in DEMO_TARGETS.items()})
     atomic_write(rpt / 'summary.json', lambda tmp: tmp.write_text(json.dumps(s, indent=1) + '\n'), overwrite=True)
     atomic_write(rpt / 'report.md', lambda tmp: tmp.write_text(_report_md(s, rpt, sorted(rep.written))), overwrite=True)
-    log(ev.per_scan[list(metrics.PER_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}'))
+    log(ev.per_scan[list(metrics.SHOWN_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}'))
     log(_report_md(s, rpt, []).split('## Training curves')[0].strip())
     return s
 

@@ -21,12 +21,13 @@ from . import data
 from .data import VERTEBRA_NAMES, VertebraeDataError, region_of
 
 # %% auto #0
-__all__ = ['SEGMENTATION_COLUMNS', 'PER_VERTEBRA_COLUMNS', 'PER_SCAN_COLUMNS', 'OUTPUT_FILES', 'dice', 'iou', 'surface',
-           'bounding_box', 'surface_distances', 'surface_metrics', 'hausdorff', 'hd95', 'assd', 'binary_metrics',
-           'localization_errors', 'mean_localization_distance', 'identified', 'identification_rate',
-           'localization_metrics', 'label_map_metrics', 'check_same_grid', 'evaluate_case', 'confusion_pairs',
-           'confusion_matrix', 'plot_dice_by_region', 'plot_confusion', 'prediction_files', 'Evaluation',
-           'evaluate_predictions', 'check_outputs', 'write_evaluation', 'main']
+__all__ = ['SEGMENTATION_COLUMNS', 'MARGIN_COLUMNS', 'PER_VERTEBRA_COLUMNS', 'PER_SCAN_COLUMNS', 'SHOWN_SCAN_COLUMNS',
+           'OUTPUT_FILES', 'dice', 'iou', 'surface', 'bounding_box', 'surface_distances', 'surface_metrics',
+           'hausdorff', 'hd95', 'assd', 'binary_metrics', 'localization_errors', 'mean_localization_distance',
+           'identified', 'identification_rate', 'localization_metrics', 'label_map_metrics', 'check_same_grid',
+           'evaluate_case', 'confusion_pairs', 'confusion_matrix', 'plot_dice_by_region', 'plot_confusion',
+           'prediction_files', 'Evaluation', 'report_file', 'read_labelling_report', 'evaluate_predictions',
+           'check_outputs', 'write_evaluation', 'main']
 
 # %% ../nbs/08_metrics.ipynb #f8e8afda
 def _as_mask(x, name:str)->np.ndarray:
@@ -258,8 +259,10 @@ def label_map_metrics(gt_zyx:np.ndarray, # ground-truth label map (0 = backgroun
     return pd.DataFrame(rows, columns=['label', 'vertebra', *SEGMENTATION_COLUMNS])
 
 # %% ../nbs/08_metrics.ipynb #28eaeb71
-PER_VERTEBRA_COLUMNS = ('name', 'label', 'vertebra', 'dice', 'iou', 'hd_mm', 'hd95_mm', 'assd_mm', 'loc_error_mm', 'identified')
-PER_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct')
+MARGIN_COLUMNS = ('labelling_score', 'up_shift_score', 'down_shift_score', 'labelling_margin', 'relative_margin')  # from <name>_report.json; NaN without it
+PER_VERTEBRA_COLUMNS = ('name', 'label', 'vertebra', 'dice', 'iou', 'hd_mm', 'hd95_mm', 'assd_mm', 'loc_error_mm', 'identified', 'heatmap_value')
+PER_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', *MARGIN_COLUMNS)
+SHOWN_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', 'relative_margin')  # printed on the console
 
 def _fmt_geometry(v)->str:
     return str(tuple(v)) if all(isinstance(x, (int, np.integer)) for x in v) else '(' + ', '.join(f'{x:.4g}' for x in v) + ')'
@@ -290,6 +293,7 @@ def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centr
                   name:str='case', # the scan's name in the tables
                   max_mm:float=20.0, # identification threshold
                   connectivity:int=1, # surface definition (see `surface`)
+                  labelling:tuple|None=None, # (margin figures, heatmap values) from `read_labelling_report`; None: those columns NaN
                  )->tuple: # (per-vertebra DataFrame, per-scan dict)
     "Per-vertebra rows and the per-scan summary of one scan, VerSe semantics."
     if gt_mask is None and gt_ctd is None: raise ValueError(f'{name}: no ground truth (neither mask nor centroids)')
@@ -305,12 +309,15 @@ def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centr
     hits, errs = identified(gc, pc, max_mm), localization_errors(gc, pc)
     rows['loc_error_mm'] = [errs.get(l, math.nan) for l in labels]
     rows['identified'] = pd.array([hits.get(l) for l in labels], dtype='boolean')   # <NA>: no ground-truth centroid
+    margins, values = labelling if labelling is not None else ({}, {})
+    rows['heatmap_value'] = [values.get(l, math.nan) for l in labels]   # of the predicted vertebra with the row's label
     rows.insert(0, 'name', name)
     loc = localization_metrics(gc, pc, max_mm) if gc else None
     n_pred = len(set(_label_boxes(p) if p is not None else ()) | set(pc))
     scan = dict(name=name, n_gt=len(labels), n_pred=n_pred, id_rate=loc['id_rate'] if loc else math.nan,
                 mld_mm=loc['mld_mm'] if loc else math.nan, mean_dice=float(rows['dice'].mean()) if rows['dice'].notna().any() else math.nan,
                 all_correct=loc['all_correct'] if loc else None,
+                **{c: float(margins.get(c, math.nan)) for c in MARGIN_COLUMNS},
                 n_gt_centroids=len(gc), hits=loc['hits'] if loc else 0, hits_4mm=loc['hits_4mm'] if loc else 0)
     return rows[list(PER_VERTEBRA_COLUMNS)], scan
 
@@ -425,6 +432,7 @@ class Evaluation:
                                 identified=hits, identified_4mm=hits4, gt_vertebrae=n_id, max_mm=self.max_mm),
             per_vertebra={c: _stats(pv[c]) for c in (*SEGMENTATION_COLUMNS, 'loc_error_mm')},
             per_scan=dict(id_rate=_stats(ps['id_rate']), mld_mm=_stats(ps['mld_mm']), mean_dice=_stats(ps['mean_dice']),
+                          relative_margin=_stats(ps['relative_margin']),
                           all_correct=dict(cases=sum(v is True or v is np.True_ for v in ps['all_correct']), of=int(ps['all_correct'].notna().sum()))),
             dice_by_region={r: _stats(pv.loc[reg == r, 'dice']) for r in ('C', 'T', 'L', 'S') if (reg == r).any()},
             missing=self.missing, failed=self.failed, unmatched_predictions=self.unmatched,
@@ -433,7 +441,39 @@ class Evaluation:
                 distances='mm on the ground truth grid spacing, between surface voxel centres; HD95 and ASSD pool both directions (medpy)',
                 missed_vertebra='Dice 0 and IoU 0; hd/hd95/assd/loc_error missing (averaged over vertebrae present in both, n given)',
                 identification=f'VerSe: label predicted, closest ground-truth centroid among labels in both is its own, <= {self.max_mm:g} mm; per ground-truth vertebra',
-                missing_prediction='scored as all misses', failed_case='not scored; listed under failed')))
+                missing_prediction='scored as all misses', failed_case='not scored; listed under failed',
+                labelling_margin='from <name>_report.json (vseg-predict): chosen labelling score minus the better one-level shift; '
+                                 'relative_margin divides by the score; empty without a report')))
+
+# %% ../nbs/08_metrics.ipynb #945f8d98
+_REPORT_KEYS = dict(labelling_score='score', up_shift_score='up_shift_score', down_shift_score='down_shift_score',
+                    labelling_margin='margin', relative_margin='relative_margin')  # MARGIN_COLUMNS -> key under "labelling"
+
+def report_file(pred_dir:str|Path, name:str)->Path:
+    "The report `vseg-predict` writes beside a prediction of case `name`: how sure its labelling is."
+    return Path(pred_dir) / f'{name}_report.json'
+
+def _number(v, where:str)->float:
+    if v is None: return math.nan
+    if isinstance(v, bool) or not isinstance(v, (int, float)): raise VertebraeDataError(f'{where} is {v!r}, not a number or null')
+    return float(v)
+
+def read_labelling_report(path:str|Path, # a <name>_report.json (vseg-predict)
+                         )->tuple: # ({MARGIN_COLUMNS column: float, NaN where null}, {label: heatmap value of the predicted vertebra})
+    "The labelling margin of a prediction and the heatmap value of each predicted vertebra, from its report."
+    p = Path(path)
+    try: rep = json.loads(p.read_text(encoding='utf-8'))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: raise VertebraeDataError(f'{p}: cannot be read as JSON ({e})') from None
+    lab, verts = (rep.get(k) if isinstance(rep, dict) else None for k in ('labelling', 'vertebrae'))
+    if not isinstance(lab, dict) or not isinstance(verts, list):
+        raise VertebraeDataError(f'{p}: not a prediction report (it needs a "labelling" object and a "vertebrae" list)')
+    margins = {c: _number(lab.get(k), f'{p}: labelling.{k}') for c, k in _REPORT_KEYS.items()}
+    values = {}
+    for i, v in enumerate(verts):
+        if not isinstance(v, dict) or isinstance(v.get('label'), bool) or not isinstance(v.get('label'), int):
+            raise VertebraeDataError(f'{p}: vertebrae[{i}] needs an integer "label"')
+        values[v['label']] = _number(v.get('heatmap_value'), f'{p}: vertebrae[{i}].heatmap_value')
+    return margins, values
 
 # %% ../nbs/08_metrics.ipynb #9a3f623c
 def _score_case(row, pred_dir:Path, max_mm:float)->tuple:
@@ -450,11 +490,12 @@ def _score_case(row, pred_dir:Path, max_mm:float)->tuple:
         pred_mask = data.read_mask(seg_path)
         check_same_grid(ref, pred_mask, ref_path, str(seg_path))
     pred_ctd = data.read_centroids(ctd_path, pred_mask if pred_mask is not None else ref) if ctd_path.exists() else {}
-    rows, scan = evaluate_case(gt_mask, pred_mask, gt_ctd, pred_ctd, name, max_mm)
+    rep = report_file(pred_dir, name)
+    rows, scan = evaluate_case(gt_mask, pred_mask, gt_ctd, pred_ctd, name, max_mm, labelling=read_labelling_report(rep) if rep.exists() else None)
     pairs = [(name, g, p) for g, p in confusion_pairs(gt_ctd or {}, pred_ctd, max_mm)]
     return rows, scan, pairs
 
-def evaluate_predictions(pred_dir:str|Path, # folder with <name>_seg.nii.gz and <name>_ctd.json
+def evaluate_predictions(pred_dir:str|Path, # folder with <name>_seg.nii.gz, <name>_ctd.json (and <name>_report.json)
                          csv:str|Path, # dataset CSV: name,type,image_path,mask_path,centroid_json_path[,fold]
                          types:list|None=None, # score only cases of these types ('train', 'val', 'test'); None = all
                          max_mm:float=20.0, # identification threshold
@@ -470,7 +511,7 @@ def evaluate_predictions(pred_dir:str|Path, # folder with <name>_seg.nii.gz and 
         df = df[df['type'].isin(types)]
         if df.empty: raise VertebraeDataError(f'{csv}: no case of type {", ".join(types)}')
     ev = Evaluation(pd.DataFrame(columns=list(PER_VERTEBRA_COLUMNS)), pd.DataFrame(), max_mm=max_mm, cases=list(df['name']))
-    ev.unmatched = sorted(f.name for f in pred_dir.iterdir() if f.is_file() and any(f.name.endswith(s) and f.name[:-len(s)] not in names for s in ('_seg.nii.gz', '_ctd.json')))
+    ev.unmatched = sorted(f.name for f in pred_dir.iterdir() if f.is_file() and any(f.name.endswith(s) and f.name[:-len(s)] not in names for s in ('_seg.nii.gz', '_ctd.json', '_report.json')))
     rows, scans = [], []
     for _, row in tqdm(list(df.iterrows()), desc='evaluating', unit='case', disable=not progress):
         miss = [f.name for f in prediction_files(pred_dir, row['name']) if not f.exists()]
@@ -514,7 +555,7 @@ def write_evaluation(ev:Evaluation, # from `evaluate_predictions`
 def _report(ev:Evaluation, out:Path)->str:
     s = ev.summary(); idn = s['identification']; pv = s['per_vertebra']
     f = lambda v, k=3: 'n/a' if v is None else f'{v:.{k}f}'
-    lines = [ev.per_scan[list(PER_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}') if len(ev.per_scan) else '(no case scored)', '',
+    lines = [ev.per_scan[list(SHOWN_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}') if len(ev.per_scan) else '(no case scored)', '',
              f"{s['cases']['scored']} case(s) scored; pooled identification rate {f(idn['pooled_id_rate'])} "
              f"({idn['identified']}/{idn['gt_vertebrae']} vertebrae), within 4 mm {f(idn['pooled_id_rate_4mm'])}",
              f"per vertebra: Dice mean {f(pv['dice']['mean'])} (n={pv['dice']['n']}), HD mean {f(pv['hd_mm']['mean'], 2)} mm, "

@@ -26,10 +26,11 @@ from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_che
                                     resolve_device, to_plain)
 
 # %% auto #0
-__all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS', 'Stage2Config',
-           'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xy', 'stage2_batch', 'stage2_step',
-           'z_windows', 'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima',
-           'SequenceDetails', 'sequence_details', 'select_sequence', 'plot_sequence', 'Localization',
+__all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS',
+           'LABELS_UNCERTAIN_BELOW', 'Stage2Config', 'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xy',
+           'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams',
+           'candidates_from_maxima', 'SequenceDetails', 'sequence_details', 'select_sequence', 'plot_sequence',
+           'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin', 'Localization',
            'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
@@ -201,6 +202,7 @@ def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set he
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -447,6 +449,86 @@ def plot_sequence(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found
     ax.set_title(f'{len(labs)} landmarks chosen' + (f', {len(ground_truth)} in the ground truth' if ground_truth else ''), fontsize=9)
     return fig
 
+# %% ../nbs/05_stage2.ipynb #d5e079ce
+def _landmark_labels(labels)->list:
+    "Labels as ints, each checked to have a heatmap channel."
+    out = [int(l) for l in labels]
+    for l in out:
+        if l not in SPINE_ORDER: raise ValueError(f'label {l} ({VERTEBRA_NAMES.get(l, "unknown")}) has no landmark channel (labels 1-25 and 28)')
+    return out
+
+def shift_labels(labels, # the chosen labels (VerSe), any order
+                 step:int, # -1: one level up (towards C1), +1: one level down
+                )->dict: # label -> its neighbour one level away; None past the end of the spine
+    "Each label moved one level along the spine; T13 and L6 are skipped unless they are among `labels`."
+    if step not in (-1, 1): raise ValueError(f'shift step {step}: use -1 (one level up) or +1 (one level down)')
+    labels = _landmark_labels(labels)
+    chain = [l for l in SPINE_ORDER if l not in OPTIONAL_LABELS or l in labels]  # the spine as this labelling has it
+    at = {l: i for i, l in enumerate(chain)}
+    return {l: chain[at[l] + step] if 0 <= at[l] + step < len(chain) else None for l in labels}
+
+# %% ../nbs/05_stage2.ipynb #73c02abc
+def heatmap_values(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and their grid
+                   labels, # (N,) VerSe labels: whose channel is read at each position
+                   xyz_mm, # (N, 3) world LPS positions, mm
+                  )->np.ndarray: # (N,) values, trilinear; 0 outside the grid; below 0 read as 0
+    "Each label's heatmap at a world position, interpolated trilinearly on the heatmaps' grid."
+    hm, grid = heatmaps.heatmaps, heatmaps.grid
+    if hm.ndim != 4 or hm.shape[0] != len(LANDMARK_LABELS) or tuple(hm.shape[1:]) != grid.size_zyx:
+        raise ValueError(f'heatmaps: need shape ({len(LANDMARK_LABELS)}, {", ".join(map(str, grid.size_zyx))}) for their grid; got {tuple(hm.shape)}')
+    labels = _landmark_labels(labels)
+    xyz = np.asarray(xyz_mm, np.float64)
+    if xyz.size == 0: xyz = xyz.reshape(0, 3)
+    if xyz.shape != (len(labels), 3) or not np.isfinite(xyz).all():
+        raise ValueError(f'heatmap_values: xyz_mm must be ({len(labels)}, 3) finite positions, one per label; got shape {xyz.shape}')
+    arr = hm.detach().cpu().float().numpy()  # (26, Z, H, W)
+    zyx = grid.xyz_mm_to_index(xyz)[:, ::-1]  # (N, 3) indices in the array's axis order
+    out = [ndimage.map_coordinates(arr[label_to_channel(l)], p[:, None], order=1, mode='constant', cval=0.0)[0] for l, p in zip(labels, zyx)]
+    return np.maximum(np.asarray(out, np.float64), 0.0)
+
+# %% ../nbs/05_stage2.ipynb #dfe8eda5
+LABELS_UNCERTAIN_BELOW = 0.5  # flag a labelling whose one-level shift scores over half of it: on phantoms, labellings off by a level measure below, right ones mostly above
+
+class LabellingMargin(NamedTuple):
+    "How much better the chosen labelling fits the heatmaps than the same positions relabelled one level up or down."
+    score:float # summed heatmap value of the chosen labelling: each label's own channel at its position
+    up:float # the same positions, each read with the label one level up (towards C1)
+    down:float # ... one level down (towards L6)
+    margin:float # score - max(up, down); below 0 when a shift fits better
+    relative:float # margin / score, what a threshold uses; NaN when the score is 0
+    values:dict # label -> its own heatmap value at its position, in the order of the labelling
+
+    @property
+    def rival(self)->str: return 'up' if self.up >= self.down else 'down'  # the shift that comes closer
+
+    def uncertain(self, below:float=LABELS_UNCERTAIN_BELOW)->bool:
+        "Whether a one-level shift comes close: a relative margin under `below`, or a shift scoring more."
+        return bool(self.relative < below or self.margin < 0)
+
+    def warning(self, below:float=LABELS_UNCERTAIN_BELOW)->str|None:
+        "One line for a picture's title when the labelling is uncertain, else None."
+        if not self.uncertain(below): return None
+        best = max(self.up, self.down)
+        how = f'{100 * best / self.score:.0f} % of' if self.score > 0 else f'{best:.2f}, more than'
+        return f'labels uncertain: shifted one level {self.rival} scores {how} the chosen labelling'
+
+def labelling_margin(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and their grid
+                     chosen:dict, # label -> (3,) world LPS mm: the labelled positions (SequenceDetails.chosen)
+                    )->LabellingMargin:
+    "Scores of the chosen labelling and of its positions relabelled one level up and down: how sure the labelling is."
+    labels = list(chosen)
+    xyz = np.stack([np.asarray(chosen[l], np.float64).reshape(3) for l in labels]) if labels else np.zeros((0, 3))  # (N, 3)
+    own = heatmap_values(heatmaps, labels, xyz)  # (N,)
+    shifted = {}
+    for step in (-1, 1):
+        to = shift_labels(labels, step)
+        keep = [k for k, l in enumerate(labels) if to[l] is not None]  # past the end of the spine: adds 0
+        shifted[step] = float(heatmap_values(heatmaps, [to[labels[k]] for k in keep], xyz[keep]).sum())
+    score = float(own.sum())
+    margin = score - max(shifted.values())
+    return LabellingMargin(score, shifted[-1], shifted[1], margin, margin / score if score > 0 else math.nan,
+                           {l: float(v) for l, v in zip(labels, own)})
+
 # %% ../nbs/05_stage2.ipynb #c271fceb
 class Localization(NamedTuple):
     "What stage 2 says about one CT."
@@ -454,6 +536,7 @@ class Localization(NamedTuple):
     candidates:dict # label -> (xyz_mm (K, 3), values (K,), found): every decoded maximum
     details:SequenceDetails # how the sequence was chosen
     heatmaps:StageHeatmaps # the merged heatmaps and their grid
+    margin:LabellingMargin|None=None # how sure the labelling is (`labelling_margin` of the chosen sequence)
 
 def localize_vertebrae(model:Stage2Model, # trained stage-2 model
                        image, # sitk.Image (any orientation) or a Volume smoothed with cfg.smooth_sigma_mm
@@ -468,7 +551,7 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
     hm = full_height_heatmaps(model, vol, spine_xy_mm, cfg, device)
     cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
     det = sequence_details(cands, params)
-    return Localization(det.chosen, cands, det, hm)
+    return Localization(det.chosen, cands, det, hm, labelling_margin(hm, det.chosen))
 
 # %% ../nbs/05_stage2.ipynb #3cd05425
 def localization_table(model:Stage2Model, # trained stage-2 model

@@ -24,6 +24,7 @@ import matplotlib.patheffects as path_effects
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Annotation
 from PIL import Image, ImageDraw, ImageFont
 from IPython.display import HTML
 
@@ -490,6 +491,7 @@ def overview_png(image, # CT or map (sitk.Image, any orientation; canonical arra
                  overwrite:bool=False, # replace an existing file at `path`
                  all_centroids:bool=True, # coronal and sagittal views show every centroid (rings off the plane); axial ones only those near
                  views:tuple=tuple(VIEWS), # the views, left to right (any of 'axial', 'coronal', 'sagittal')
+                 warning:str|None=None, # one line in red above the title (e.g. an uncertain labelling)
                  **scene_kw, # further make_scene options (label_opacity, contour, overlay_cmap, near_mm, ...)
                 )->Figure:
     "Views (axial, coronal, sagittal by default) through one point, for reports; a PNG file when `path` is given."
@@ -518,7 +520,9 @@ def overview_png(image, # CT or map (sitk.Image, any orientation; canonical arra
         ax.tick_params(labelsize=7)
     if scene.legend:
         fig.legend(handles=[Patch(color=c, label=n) for _, n, c in scene.legend], loc='outside lower center', ncol=min(len(scene.legend), max(1, int(width_in / 0.8))), fontsize=8, frameon=False)
-    fig.suptitle((title + '\n' if title else '') + textwrap.fill(_caption(scene), int(width_in * 16)), fontsize=9)
+    head = fig.suptitle(('\n' if warning else '') + (title + '\n' if title else '') + textwrap.fill(_caption(scene), int(width_in * 16)), fontsize=9)
+    if warning:  # drawn over the empty first line of the title, which the layout keeps free for it
+        fig.add_artist(Annotation(warning, (0.5, 1.0), xycoords=head, ha='center', va='top', color='red', fontsize=9, fontweight='bold'))
     if path is not None:
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
         atomic_write(path, lambda tmp: tmp.write_bytes(buf.getvalue()), overwrite)
