@@ -100,6 +100,32 @@ def cascade_section(res:dict)->list:
     return out + ['']
 
 
+def real_section(res:dict)->list:
+    "Model folders scored on the real CT crops (bench_real.py)."
+    out = ['## Real CT crops', '', f"{res['benchmark']}; {res['device']}, measured {res.get('date_utc', '?')}. `python benchmarks/bench_real.py "
+           "--models NAME=DIR ...`. Identification: VerSe's 20 mm rule; Dice per vertebra on the CT's own grid, a missed vertebra counts 0; "
+           "'from truth': stage 3 alone from the true centroids.", '',
+           '| models | scan | truth | found | identified | localization mm | Dice | Dice from truth | relative margin |', '|---|---|---|---|---|---|---|---|---|']
+    for name, m in res['models'].items():
+        for s, r in m['samples'].items():
+            mg = '' if r['relative_margin'] is None else f"{r['relative_margin']:.2f}"
+            out.append(f"| {name} | {s} | {' '.join(r['truth'])} | {' '.join(r['found'])} | {r['hits']}/{r['n_gt']} | {r['mld_mm']:.1f} | "
+                       f"{r['mean_dice']:.3f} | {r['mean_dice_from_truth']:.3f} | {mg} |")
+    notes = [f"- {name}: {m['note']}" for name, m in res['models'].items() if m.get('note')]
+    return out + ([''] + notes if notes else []) + ['']
+
+
+def demo_section(res:dict)->list:
+    "vseg-demo runs on held-out phantoms (their report/summary.json), collected by hand with the command of each."
+    out = ['## vseg-demo on held-out phantoms', '', f"{res['benchmark']}; {res['device']}. Targets: {res['targets']}.", '',
+           '| command | stage-2 steps | identified (pooled) | localization mm | Dice | minutes | note |', '|---|---|---|---|---|---|---|']
+    for r in res['runs']:
+        m = r['summary']['metrics']
+        out.append(f"| `{r['command']}` | {r['stage2_steps']} | {m['id_rate']:.3f} | {m['mld_mm']:.2f} | {m['dice']:.3f} | "
+                   f"{r['summary']['seconds']['total'] / 60:.1f} | {r.get('note', '')} |")
+    return out + ['']
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--results', type=Path, default=HERE / 'results')
@@ -114,6 +140,8 @@ def main(argv=None):
         lines += training_section(res, training_figure(res, a.results / f'{f.stem}.png'), root)
     for f in sorted(a.results.glob('cascade_*.json')):
         lines += cascade_section(json.loads(f.read_text(encoding='utf-8'))); found = True
+    if (a.results / 'real_ct.json').exists(): lines += real_section(json.loads((a.results / 'real_ct.json').read_text(encoding='utf-8')))
+    for f in sorted(a.results.glob('demo_*.json')): lines += demo_section(json.loads(f.read_text(encoding='utf-8')))
     if not any(a.results.glob('*cuda*.json')):
         lines += ['## GPU', '', 'No GPU figures are recorded yet. On a CUDA machine run, from the repository root:', '', '```',
                   'python benchmarks/bench_training.py --device cuda --seed-repo PATH/TO/Coarse-to-Fine-Vertebrae-Segmentation',

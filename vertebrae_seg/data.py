@@ -16,13 +16,13 @@ import SimpleITK as sitk
 
 # %% auto #0
 __all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'CANONICAL_ORIENTATION', 'HU_MIN',
-           'HU_SCALE', 'CENTROID_FLAVOURS', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel', 'channel_to_label',
-           'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'write_image', 'image_geometry',
-           'same_geometry', 'shared_verse_dir', 'write_dicom_series', 'orientation_code', 'check_orientation_code',
-           'Reorientation', 'reorient', 'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index',
-           'resample_to_spacing', 'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params',
-           'check_labels', 'read_centroids', 'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'assign_folds',
-           'read_dataset_csv', 'split_dataset']
+           'HU_SCALE', 'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel',
+           'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'write_image',
+           'image_geometry', 'same_geometry', 'shared_verse_dir', 'write_dicom_series', 'orientation_code',
+           'check_orientation_code', 'Reorientation', 'reorient', 'to_canonical', 'from_canonical',
+           'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing', 'smooth_gaussian', 'preprocess_ct',
+           'normalize_intensity', 'random_intensity_params', 'check_labels', 'read_centroids', 'write_centroids',
+           'centroids_to_xyz_index', 'read_mask', 'real_sample', 'assign_folds', 'read_dataset_csv', 'split_dataset']
 
 # %% ../nbs/00_data.ipynb #2fece4b2
 VERTEBRA_NAMES = {**{i: f'C{i}' for i in range(1, 8)}, **{i + 7: f'T{i}' for i in range(1, 13)},
@@ -412,6 +412,25 @@ def read_mask(path:str|Path, # label map file
     if reference is not None and not same_geometry(img, reference):
         raise VertebraeDataError(f'{path}: grid {image_geometry(img)} differs from its CT {image_geometry(reference)}')
     return sitk.Cast(img, sitk.sitkUInt8)
+
+# %% ../nbs/00_data.ipynb #fbb8f815
+REAL_SAMPLES = ('sub-verse012', 'tptbox')  # the real crops beside the repository, by name
+
+def real_sample(name:str, # 'sub-verse012' or 'tptbox'
+               )->tuple: # (CT, vertebra label map, body centroids: label -> (3,) xyz_mm)
+    "A real VerSe sample from `../shared/data/verse`, with its label map and vertebral-body centroids."
+    if name not in REAL_SAMPLES: raise ValueError(f'real sample {name!r}: use one of {REAL_SAMPLES}')
+    root = shared_verse_dir()
+    if root is None: raise FileNotFoundError('../shared/data/verse not found beside the repository')
+    if name == 'sub-verse012':
+        d = root / 'sub-verse012'; ct = read_image(d / 'sub-verse012_ct.nii.gz')
+        return ct, read_mask(d / 'sub-verse012_seg-vert_msk.nii.gz', ct), read_centroids(d / 'sub-verse012_seg-subreg_ctd.json', ct)
+    d = root / 'tptbox-sample'; ct = read_image(d / 'sub-ct_label-22_ct.nii.gz')
+    mask = read_mask(d / 'sub-ct_seg-vert_label-22_msk.nii.gz', ct)
+    sub = sitk.ReadImage(str(d / 'sub-ct_seg-subreg_label-22_msk.nii.gz'))
+    if not same_geometry(sub, ct): raise VertebraeDataError(f'{d}: the sub-region mask is not on the CT\'s grid')
+    va, body = sitk.GetArrayFromImage(mask), np.isin(sitk.GetArrayFromImage(sub), (49, 50))
+    return ct, mask, {int(l): xyz_index_to_xyz_mm(ct, np.argwhere((va == l) & body).mean(0)[::-1]) for l in np.unique(va) if l}
 
 # %% ../nbs/00_data.ipynb #138dfb54
 DATASET_COLUMNS = ('name', 'type', 'image_path', 'mask_path', 'centroid_json_path')

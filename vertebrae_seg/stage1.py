@@ -47,7 +47,7 @@ class Stage1Config:
     target_smooth:float=3.0 # smoothing of the summed target, voxels
     readout_threshold:float=0.5 # the centre of mass counts voxels above this fraction of the maximum (0: all positive voxels)
     min_peak:float=0.25 # a predicted maximum below this means: no spine in view
-    min_bone_hu:float=200.0 # ... and so does a column (40 mm radius) around the found centre without a voxel this bright
+    min_bone_hu:float=100.0 # ... and so does a column (40 mm radius) around the found centre without a voxel this bright
     augment:AugmentParams=field(default_factory=AugmentParams) # spatial augmentation ranges
     train:TrainConfig=field(default_factory=_paper_train1) # optimisation
 
