@@ -64,6 +64,69 @@ def _verse_colors()->dict:
 
 VERSE_COLORS = _verse_colors()  # VerSe label -> (r, g, b) in 0..1
 
+# %% ../nbs/00_data.ipynb #b2d4f6a8
+_MAX_IMAGE_FRACTION = 0.5  # refuse images whose voxels alone would take more than this share of the machine's memory
+
+def _nifti_promise(head:bytes)->tuple|None:
+    "(bytes of voxel data, offset of the voxel data) that a NIfTI-1 or NIfTI-2 header promises; None if not NIfTI."
+    import struct
+    for end in '<>':
+        if len(head) >= 348 and struct.unpack(end + 'i', head[:4])[0] == 348:   # NIfTI-1
+            dim = struct.unpack(end + '8h', head[40:56]); bitpix = struct.unpack(end + 'h', head[72:74])[0]
+            off = int(struct.unpack(end + 'f', head[108:112])[0])
+            break
+        if len(head) >= 540 and struct.unpack(end + 'i', head[:4])[0] == 540:   # NIfTI-2
+            dim = struct.unpack(end + '8q', head[16:80]); bitpix = struct.unpack(end + 'h', head[14:16])[0]
+            off = struct.unpack(end + 'q', head[168:176])[0]
+            break
+    else: return None
+    n = 1
+    for d in dim[1:1 + max(0, min(int(dim[0]), 7))]: n *= max(int(d), 1)
+    return n * max(int(bitpix), 0) // 8, max(off, 352)
+
+def _gzip_isize(path:Path)->int:
+    "The uncompressed length (mod 2^32) that a gzip file records in its last four bytes."
+    with open(path, 'rb') as f:
+        f.seek(max(path.stat().st_size - 4, 0)); return int.from_bytes(f.read(4), 'little')
+
+def _memory_bytes()->int|None:
+    "Physical memory of this machine in bytes, or None where unknown."
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (ValueError, OSError, AttributeError): return None
+
+def _check_image_file(path:Path, # an image file
+                      memory_bytes:int|None=None, # the memory to measure against; default: this machine's
+                     ):
+    "Refuse an image file that holds less voxel data than its header promises, or more than fits in memory."
+    import gzip, zlib
+    name = path.name.lower()
+    if name.endswith(('.nii', '.nii.gz')):
+        opener = gzip.open if name.endswith('.gz') else open
+        try:
+            with opener(path, 'rb') as f:
+                head = f.read(540); promise = _nifti_promise(head)
+                if promise is None: raise VertebraeDataError(f'{path}: not a NIfTI file (no NIfTI header)')
+                need, off = promise; have = len(head)
+                if name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32: have = off + need   # the stream's own length record agrees
+                while have < off + need:
+                    chunk = f.read(1 << 22)
+                    if not chunk: break
+                    have += len(chunk)
+        except (OSError, EOFError, zlib.error) as e:
+            raise VertebraeDataError(f'{path}: truncated or corrupt compressed data ({e})') from None
+        if have < off + need:
+            raise VertebraeDataError(f'{path}: truncated: its header promises {need:,} bytes of voxel data, the file holds '
+                                     f'{max(have - off, 0):,}')
+    r = sitk.ImageFileReader(); r.SetFileName(str(path))
+    try: r.ReadImageInformation()
+    except RuntimeError: return   # not readable: read_image reports it
+    size = sitk.Image([1] * r.GetDimension(), r.GetPixelID()).GetSizeOfPixelComponent() * r.GetNumberOfComponents()
+    for s in r.GetSize(): size *= s
+    mem = memory_bytes or _memory_bytes()
+    if mem and size > _MAX_IMAGE_FRACTION * mem:
+        raise VertebraeDataError(f'{path}: its header claims a {"x".join(map(str, r.GetSize()))} image ({size / 1e9:.1f} GB of voxels), '
+                                 f'more than half of the {mem / 1e9:.0f} GB of memory')
+
 # %% ../nbs/00_data.ipynb #4bd422af
 class VertebraeDataError(ValueError):
     "Bad input data: the message names the file and what is wrong with it."
@@ -81,6 +144,7 @@ def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one 
     "Read a 3D scalar image (CT or label map) with SimpleITK, or fail naming the file and the fault."
     path = Path(path)
     if not path.exists(): raise VertebraeDataError(f'{path}: no such file or folder')
+    if path.is_file(): _check_image_file(path)
     try: img = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
     except RuntimeError as e:
         msg = str(e).strip().splitlines()
