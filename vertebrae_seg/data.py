@@ -105,7 +105,7 @@ def _check_image_file(path:Path, # an image file
         try:
             with opener(path, 'rb') as f:
                 head = f.read(540); promise = _nifti_promise(head)
-                if promise is None: raise VertebraeDataError(f'{path}: not a NIfTI file (no NIfTI header)')
+                if promise is None: raise VertebraeDataError(f'{path}: cannot be read as an image: no NIfTI header')
                 need, off = promise; have = len(head)
                 if name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32: have = off + need   # the stream's own length record agrees
                 while have < off + need:
@@ -113,7 +113,7 @@ def _check_image_file(path:Path, # an image file
                     if not chunk: break
                     have += len(chunk)
         except (OSError, EOFError, zlib.error) as e:
-            raise VertebraeDataError(f'{path}: truncated or corrupt compressed data ({e})') from None
+            raise VertebraeDataError(f'{path}: cannot be read as an image: truncated or corrupt compressed data ({e})') from None
         if have < off + need:
             raise VertebraeDataError(f'{path}: truncated: its header promises {need:,} bytes of voxel data, the file holds '
                                      f'{max(have - off, 0):,}')
