@@ -6,7 +6,7 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #01b740fd
 from __future__ import annotations
-import hashlib, itertools, json, os, re, tempfile
+import gzip, hashlib, itertools, json, os, re, struct, tempfile, zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +64,39 @@ def _verse_colors()->dict:
 
 VERSE_COLORS = _verse_colors()  # VerSe label -> (r, g, b) in 0..1
 
+# %% ../nbs/00_data.ipynb #4bd422af
+class VertebraeDataError(ValueError):
+    "Bad input data: the message names the file and what is wrong with it."
+
+def _read_dicom_series(folder:Path)->sitk.Image:
+    reader = sitk.ImageSeriesReader()
+    ids = reader.GetGDCMSeriesIDs(str(folder))
+    if not ids: raise VertebraeDataError(f'{folder}: folder holds no DICOM series')
+    if len(ids) > 1: raise VertebraeDataError(f'{folder}: folder holds {len(ids)} DICOM series ({", ".join(ids)}); pass a folder with one')
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder), ids[0]))
+    return reader.Execute()
+
+def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one DICOM series
+              )->sitk.Image: # 3D scalar image with its full geometry
+    "Read a 3D scalar image (CT or label map) with SimpleITK, or fail naming the file and the fault."
+    path = Path(path)
+    if not path.exists(): raise VertebraeDataError(f'{path}: no such file or folder')
+    if path.is_file(): _check_image_file(path)
+    try: img = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+    except RuntimeError as e:
+        msg = str(e).strip().splitlines()
+        raise VertebraeDataError(f'{path}: cannot be read as an image (truncated or corrupt file?): {msg[-1] if msg else e}') from None
+    if img.GetNumberOfComponentsPerPixel() != 1:
+        raise VertebraeDataError(f'{path}: has {img.GetNumberOfComponentsPerPixel()} components per voxel; a scalar CT or label map is needed')
+    if img.GetDimension() != 3 or min(img.GetSize()) < 1:
+        raise VertebraeDataError(f'{path}: is a {img.GetDimension()}D image of size {img.GetSize()}; a 3D volume is needed')
+    return img
+
 # %% ../nbs/00_data.ipynb #b2d4f6a8
 _MAX_IMAGE_FRACTION = 0.5  # refuse images whose voxels alone would take more than this share of the machine's memory
 
 def _nifti_promise(head:bytes)->tuple|None:
     "(bytes of voxel data, offset of the voxel data) that a NIfTI-1 or NIfTI-2 header promises; None if not NIfTI."
-    import struct
     for end in '<>':
         if len(head) >= 348 and struct.unpack(end + 'i', head[:4])[0] == 348:   # NIfTI-1
             dim = struct.unpack(end + '8h', head[40:56]); bitpix = struct.unpack(end + 'h', head[72:74])[0]
@@ -98,7 +125,6 @@ def _check_image_file(path:Path, # an image file
                       memory_bytes:int|None=None, # the memory to measure against; default: this machine's
                      ):
     "Refuse an image file that holds less voxel data than its header promises, or more than fits in memory."
-    import gzip, zlib
     name = path.name.lower()
     if name.endswith(('.nii', '.nii.gz')):
         opener = gzip.open if name.endswith('.gz') else open
@@ -126,34 +152,6 @@ def _check_image_file(path:Path, # an image file
     if mem and size > _MAX_IMAGE_FRACTION * mem:
         raise VertebraeDataError(f'{path}: its header claims a {"x".join(map(str, r.GetSize()))} image ({size / 1e9:.1f} GB of voxels), '
                                  f'more than half of the {mem / 1e9:.0f} GB of memory')
-
-# %% ../nbs/00_data.ipynb #4bd422af
-class VertebraeDataError(ValueError):
-    "Bad input data: the message names the file and what is wrong with it."
-
-def _read_dicom_series(folder:Path)->sitk.Image:
-    reader = sitk.ImageSeriesReader()
-    ids = reader.GetGDCMSeriesIDs(str(folder))
-    if not ids: raise VertebraeDataError(f'{folder}: folder holds no DICOM series')
-    if len(ids) > 1: raise VertebraeDataError(f'{folder}: folder holds {len(ids)} DICOM series ({", ".join(ids)}); pass a folder with one')
-    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder), ids[0]))
-    return reader.Execute()
-
-def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one DICOM series
-              )->sitk.Image: # 3D scalar image with its full geometry
-    "Read a 3D scalar image (CT or label map) with SimpleITK, or fail naming the file and the fault."
-    path = Path(path)
-    if not path.exists(): raise VertebraeDataError(f'{path}: no such file or folder')
-    if path.is_file(): _check_image_file(path)
-    try: img = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
-    except RuntimeError as e:
-        msg = str(e).strip().splitlines()
-        raise VertebraeDataError(f'{path}: cannot be read as an image (truncated or corrupt file?): {msg[-1] if msg else e}') from None
-    if img.GetNumberOfComponentsPerPixel() != 1:
-        raise VertebraeDataError(f'{path}: has {img.GetNumberOfComponentsPerPixel()} components per voxel; a scalar CT or label map is needed')
-    if img.GetDimension() != 3 or min(img.GetSize()) < 1:
-        raise VertebraeDataError(f'{path}: is a {img.GetDimension()}D image of size {img.GetSize()}; a 3D volume is needed')
-    return img
 
 # %% ../nbs/00_data.ipynb #b73846f2
 def atomic_write(path:str|Path, # final file name
@@ -491,7 +489,7 @@ def real_sample(name:str, # 'sub-verse012' or 'tptbox'
         return ct, read_mask(d / 'sub-verse012_seg-vert_msk.nii.gz', ct), read_centroids(d / 'sub-verse012_seg-subreg_ctd.json', ct)
     d = root / 'tptbox-sample'; ct = read_image(d / 'sub-ct_label-22_ct.nii.gz')
     mask = read_mask(d / 'sub-ct_seg-vert_label-22_msk.nii.gz', ct)
-    sub = sitk.ReadImage(str(d / 'sub-ct_seg-subreg_label-22_msk.nii.gz'))
+    sub = read_image(d / 'sub-ct_seg-subreg_label-22_msk.nii.gz')   # sub-region labels (the body: 49, 50), not vertebrae
     if not same_geometry(sub, ct): raise VertebraeDataError(f'{d}: the sub-region mask is not on the CT\'s grid')
     va, body = sitk.GetArrayFromImage(mask), np.isin(sitk.GetArrayFromImage(sub), (49, 50))
     return ct, mask, {int(l): xyz_index_to_xyz_mm(ct, np.argwhere((va == l) & body).mean(0)[::-1]) for l in np.unique(va) if l}
