@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from . import data, metrics, phantoms, train, viewers
-from .data import VERSE_COLORS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, from_canonical, to_canonical
+from .data import VERSE_COLORS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, from_canonical, stale_temporaries, to_canonical
 from .heatmaps import decode_heatmaps
 from .sampling import as_volume, grid_image
 from .stage1 import SpineResult, load_stage1, predict_spine
@@ -33,9 +33,10 @@ from .training import AMP_MODES, CheckpointError, TrainConfig, resolve_device, t
 # %% auto #0
 __all__ = ['STAGE_FILES', 'LOADERS', 'COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'DEMO_SEEDS', 'DEMO_TARGETS', 'MeanEnsemble',
            'CascadeModels', 'load_models', 'CascadeResult', 'NoVertebraError', 'run_cascade', 'color_tables',
-           'write_color_tables', 'output_paths', 'intermediates_dir', 'check_free', 'prediction_overview',
-           'prediction_report', 'write_prediction', 'image_name', 'find_images', 'PredictReport', 'predict_images',
-           'predict_parser', 'predict_main', 'demo_phantoms', 'run_demo', 'demo_main']
+           'write_color_tables', 'output_paths', 'intermediates_dir', 'check_free', 'writing_marker', 'case_state',
+           'clear_case', 'prediction_overview', 'prediction_report', 'write_prediction', 'image_name', 'find_images',
+           'PredictReport', 'check_landmarks_in_image', 'predict_images', 'predict_parser', 'predict_main',
+           'demo_phantoms', 'run_demo', 'demo_main']
 
 # %% ../nbs/09_cascade.ipynb #f4510a31
 STAGE_FILES = {'spine': 'spine.pt', 'vertebrae': 'vertebrae.pt', 'segmentation': 'segmentation.pt'}  # stage -> file in a model folder
@@ -135,7 +136,7 @@ def _localize(models:CascadeModels, can:sitk.Image, dev, clock:_Clock, what:str,
     with clock('stage1/network'): spine = predict_spine(models.spine, vol, c1, dev, name=what)
     del vol
     with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what, device=dev)
-    with clock('stage2/network'): hm = full_height_heatmaps(models.vertebrae, vol, spine.centre_xyz_mm[:2], c2, dev)
+    with clock('stage2/network'): hm = full_height_heatmaps(models.vertebrae, vol, spine.centre_xyz_mm, c2, dev)
     with clock('stage2/post'):
         cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
         det = sequence_details(cands, sequence)
@@ -197,6 +198,7 @@ def write_color_tables(out_dir, # the prediction folder
     out = []
     for f, text in color_tables().items():
         p = Path(out_dir) / f
+        for t in stale_temporaries(p): t.unlink()  # left by a run that was killed while writing
         if not (p.is_file() and p.read_text() == text): atomic_write(p, lambda tmp: tmp.write_text(text), overwrite)
         out.append(p)
     return out
@@ -216,6 +218,24 @@ def check_free(out_dir, name:str, intermediates:bool=False, overwrite:bool=False
     if intermediates and intermediates_dir(out_dir, name).exists(): there.append(intermediates_dir(out_dir, name))
     if there and not overwrite:
         raise FileExistsError(f'{there[0].parent}: already holds {", ".join(p.name for p in there)}; pass --overwrite (overwrite=True) to replace')
+
+def writing_marker(out_dir, name:str)->Path:
+    "The hidden file that stands in a prediction folder while a case's outputs are being written."
+    return Path(out_dir) / f'.{name}.writing'
+
+def case_state(out_dir, name:str, intermediates:bool=False)->str:
+    "'absent', 'complete', 'partial' (some outputs, origin unknown) or 'interrupted' (a write that did not finish)."
+    if writing_marker(out_dir, name).exists(): return 'interrupted'
+    want = list(output_paths(out_dir, name).values()) + ([intermediates_dir(out_dir, name)] if intermediates else [])
+    there = [p.exists() for p in want]
+    return 'complete' if all(there) else 'partial' if any(there) else 'absent'
+
+def clear_case(out_dir, name:str):
+    "Remove what a case's interrupted write left: its outputs, intermediates, temporaries and marker."
+    for p in output_paths(out_dir, name).values():
+        for f in [p] + stale_temporaries(p): f.unlink(missing_ok=True)
+    shutil.rmtree(intermediates_dir(out_dir, name), ignore_errors=True)
+    writing_marker(out_dir, name).unlink(missing_ok=True)
 
 # %% ../nbs/09_cascade.ipynb #42742158
 def prediction_overview(image:sitk.Image, # the CT
@@ -277,16 +297,21 @@ def write_prediction(result:CascadeResult, # from run_cascade
                      intermediates:bool=False, # also <name>_intermediates/ with the stage heatmaps and crops
                      overwrite:bool=False, # replace existing files
                     )->dict: # kind -> path
-    "Write one case's prediction: label map, centroid JSON, labelling report, overview PNG (and the intermediates)."
+    "Write one case's prediction: label map, centroid JSON, labelling report, overview PNG (and the intermediates); all or nothing."
     check_free(out_dir, name, intermediates, overwrite)
-    paths = output_paths(out_dir, name)
-    data.write_image(result.labels, paths['seg'], overwrite)
-    data.write_centroids(paths['ctd'], result.centroids_xyz_mm, image, overwrite)
-    text = json.dumps(prediction_report(result, name), indent=1) + '\n'
-    atomic_write(paths['report'], lambda tmp: tmp.write_text(text), overwrite)
-    prediction_overview(image, result, paths['overview'], name, overwrite)
-    if intermediates:
-        _write_intermediates(result, intermediates_dir(out_dir, name), overwrite); paths['intermediates'] = intermediates_dir(out_dir, name)
+    paths, marker = output_paths(out_dir, name), writing_marker(out_dir, name)
+    marker.parent.mkdir(parents=True, exist_ok=True); marker.touch()  # stays if the process dies: the next run redoes the case
+    try:
+        data.write_image(result.labels, paths['seg'], overwrite)
+        data.write_centroids(paths['ctd'], result.centroids_xyz_mm, image, overwrite)
+        text = json.dumps(prediction_report(result, name), indent=1) + '\n'
+        atomic_write(paths['report'], lambda tmp: tmp.write_text(text), overwrite)
+        prediction_overview(image, result, paths['overview'], name, overwrite)
+        if intermediates:
+            _write_intermediates(result, intermediates_dir(out_dir, name), overwrite); paths['intermediates'] = intermediates_dir(out_dir, name)
+    except BaseException:
+        clear_case(out_dir, name); raise  # nothing half-written stays
+    marker.unlink()
     return paths
 
 # %% ../nbs/09_cascade.ipynb #727d7112
@@ -334,6 +359,23 @@ class PredictReport(NamedTuple):
     written:dict # case name -> {kind: path}
     failed:dict # case name -> message
     seconds:dict # case name -> {part: seconds} ('read' and 'write' included)
+    skipped:dict # case name -> why (its outputs were complete already)
+    redone:list # cases whose earlier write had been interrupted: cleared and predicted again
+
+def check_landmarks_in_image(landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS mm, as read from `source`
+                             image:sitk.Image, # the CT they belong to
+                             source, # the centroid file, for the message
+                             image_name, # the CT, for the message
+                            ):
+    "Fail naming the centroid file when a landmark is not a finite position or lies outside the CT's voxels."
+    size = np.asarray(image.GetSize())
+    for l, p in landmarks_xyz_mm.items():
+        q, what = np.asarray(p, float).reshape(-1), VERTEBRA_NAMES.get(int(l), str(l))
+        if q.shape != (3,) or not np.isfinite(q).all(): raise VertebraeDataError(f'{source}: {what} has no finite position ({p!r})')
+        idx = data.xyz_mm_to_xyz_index(image, q)
+        if np.any(idx < -0.5) or np.any(idx > size - 0.5):
+            raise VertebraeDataError(f'{source}: {what} at {np.round(q, 1).tolist()} mm (world LPS) lies outside the CT {image_name} '
+                                     f'(voxel index {np.round(idx, 1).tolist()} of a {"x".join(map(str, size))} grid)')
 
 def predict_images(models:CascadeModels, # from load_models
                    images:list, # (case name, path) as from find_images
@@ -346,24 +388,36 @@ def predict_images(models:CascadeModels, # from load_models
                    progress:bool=True, # a progress bar over the cases
                    sequence:SequenceParams|None=None, # stage 2's sequence search; None: its defaults
                   )->PredictReport:
-    "The cascade over several CTs; a failing case is recorded and the others go on."
+    "The cascade over several CTs; a failing case is recorded and the others go on, complete ones are skipped, interrupted ones redone."
     if landmarks is not None and len(images) != 1: raise ValueError(f'landmarks {landmarks}: belong to one image, but {len(images)} are given')
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    write_color_tables(out, overwrite)
-    rep = PredictReport({}, {}, {})
+    out = Path(out_dir)
+    made = [d for d in [out, *out.parents] if not d.exists()]  # folders this run creates: removed again if nothing is written
+    out.mkdir(parents=True, exist_ok=True)
+    rep = PredictReport({}, {}, {}, {}, [])
     bar = tqdm(images, desc='vseg-predict', unit='CT', disable=not progress)
     for name, path in bar:
         bar.set_postfix_str(name)
         try:
+            for p in output_paths(out, name).values():
+                for f in stale_temporaries(p): f.unlink()
+            state = case_state(out, name, intermediates)
+            if state == 'interrupted': clear_case(out, name); rep.redone.append(name)
+            elif state == 'complete' and not overwrite:
+                rep.skipped[name] = 'its outputs are complete already (--overwrite to predict it again)'; continue
             check_free(out, name, intermediates, overwrite)
-            t0 = time.perf_counter(); image = data.read_image(path); t_read = time.perf_counter() - t0
+            t0 = time.perf_counter(); image = data.read_image(path); data.check_ct(image, path); t_read = time.perf_counter() - t0
             lms = None if landmarks is None else data.read_centroids(landmarks, image)
-            if lms is not None and not lms: raise VertebraeDataError(f'{landmarks}: holds no centroid')
+            if lms is not None:
+                if not lms: raise VertebraeDataError(f'{landmarks}: holds no centroid')
+                check_landmarks_in_image(lms, image, landmarks, path)
             res = run_cascade(models, image, lms, device, str(path), batch_size, sequence=sequence)
             t0 = time.perf_counter(); rep.written[name] = write_prediction(res, image, out, name, intermediates, overwrite)
             rep.seconds[name] = dict(read=t_read, **res.seconds, write=time.perf_counter() - t0)
         except Exception as e:   # a batch command reports a bad case and goes on
             rep.failed[name] = f'{type(e).__name__}: {e}'
+    if rep.written or rep.skipped: write_color_tables(out, overwrite)
+    for d in made:  # innermost first
+        if d.is_dir() and not any(d.iterdir()): d.rmdir()
     return rep
 
 # %% ../nbs/09_cascade.ipynb #ecebd844
@@ -402,6 +456,8 @@ def predict_main(argv:list|None=None)->int:
         if a.landmarks is not None and len(images) != 1: p.error(f'--landmarks: belongs to one image, but {a.image} holds {len(images)}')
         models = load_models(a.model_dir, dev, ('segmentation',) if a.landmarks else tuple(STAGE_FILES))
     except (VertebraeDataError, CheckpointError, ValueError) as e: p.error(str(e))
+    why = data.unwritable_folder(a.output)
+    if why: p.error(f'--output {a.output}: {why}')
     if not a.quiet: print(f'{models}\n{len(images)} CT(s) -> {a.output} on {dev}')
     rep = predict_images(models, images, a.output, a.landmarks, dev, a.save_intermediates, a.overwrite, a.batch_size, not a.quiet,
                          SequenceParams(search=a.sequence_search))
@@ -409,6 +465,9 @@ def predict_main(argv:list|None=None)->int:
         for name in rep.written:
             s = rep.seconds[name]
             print(f'{name}: {sum(s.values()):.1f} s ({", ".join(f"{k} {v:.2f}" for k, v in s.items())})')
+    for name in rep.redone: print(f'vseg-predict: {name}: an earlier run stopped while writing it: cleared and predicted again', file=sys.stderr)
+    if rep.skipped: print(f'vseg-predict: {len(rep.skipped)} case(s) skipped, their outputs are complete already (--overwrite to '
+                          f'predict them again): {", ".join(rep.skipped)}', file=sys.stderr)
     for name, err in rep.failed.items(): print(f'vseg-predict: {name}: FAILED: {err}', file=sys.stderr)
     if rep.failed: print(f'vseg-predict: {len(rep.failed)} of {len(images)} case(s) failed: {", ".join(rep.failed)}', file=sys.stderr)
     return 1 if rep.failed else 0
@@ -482,6 +541,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
         shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'best.pt', out / 'model' / STAGE_FILES[stage])
     table = data.read_dataset_csv(csv); test = table[table.type == 'test']
     t0 = time.perf_counter()
+    (out / 'predictions').mkdir(parents=True, exist_ok=True)  # scored even when every case failed: each counts as missed
     rep = predict_images(load_models(out / 'model', dev), [(r.name, Path(r.image_path)) for r in test.itertuples()], out / 'predictions',
                          device=dev, overwrite=overwrite, progress=progress)
     secs['predict'] = time.perf_counter() - t0

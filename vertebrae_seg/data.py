@@ -7,6 +7,7 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/data.html.md"""
 # %% ../nbs/00_data.ipynb #01b740fd
 from __future__ import annotations
 import gzip, hashlib, itertools, json, os, re, struct, tempfile, zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +16,16 @@ import pandas as pd
 import SimpleITK as sitk
 
 # %% auto #0
-__all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'CANONICAL_ORIENTATION', 'HU_MIN',
-           'HU_SCALE', 'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel',
-           'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'write_image',
-           'image_geometry', 'same_geometry', 'shared_verse_dir', 'write_dicom_series', 'orientation_code',
-           'check_orientation_code', 'Reorientation', 'reorient', 'to_canonical', 'from_canonical',
-           'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing', 'smooth_gaussian', 'preprocess_ct',
-           'normalize_intensity', 'random_intensity_params', 'check_labels', 'read_centroids', 'write_centroids',
-           'centroids_to_xyz_index', 'read_mask', 'real_sample', 'assign_folds', 'read_dataset_csv', 'split_dataset']
+__all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'DICOM_SPACING_TOL',
+           'SPACING_RANGE_MM', 'HU_MAX_PLAUSIBLE', 'HU_BONE_MIN', 'CANONICAL_ORIENTATION', 'HU_MIN', 'HU_SCALE',
+           'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel',
+           'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'stale_temporaries',
+           'unwritable_folder', 'write_image', 'image_geometry', 'same_geometry', 'shared_verse_dir',
+           'write_dicom_series', 'check_ct', 'orientation_code', 'check_orientation_code', 'Reorientation', 'reorient',
+           'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing',
+           'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params', 'check_labels',
+           'read_centroids', 'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'real_sample', 'assign_folds',
+           'read_dataset_csv', 'split_dataset']
 
 # %% ../nbs/00_data.ipynb #2fece4b2
 VERTEBRA_NAMES = {**{i: f'C{i}' for i in range(1, 8)}, **{i + 7: f'T{i}' for i in range(1, 13)},
@@ -68,14 +71,6 @@ VERSE_COLORS = _verse_colors()  # VerSe label -> (r, g, b) in 0..1
 class VertebraeDataError(ValueError):
     "Bad input data: the message names the file and what is wrong with it."
 
-def _read_dicom_series(folder:Path)->sitk.Image:
-    reader = sitk.ImageSeriesReader()
-    ids = reader.GetGDCMSeriesIDs(str(folder))
-    if not ids: raise VertebraeDataError(f'{folder}: folder holds no DICOM series')
-    if len(ids) > 1: raise VertebraeDataError(f'{folder}: folder holds {len(ids)} DICOM series ({", ".join(ids)}); pass a folder with one')
-    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder), ids[0]))
-    return reader.Execute()
-
 def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one DICOM series
               )->sitk.Image: # 3D scalar image with its full geometry
     "Read a 3D scalar image (CT or label map) with SimpleITK, or fail naming the file and the fault."
@@ -96,20 +91,24 @@ def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one 
 _MAX_IMAGE_FRACTION = 0.5  # refuse images whose voxels alone would take more than this share of the machine's memory
 
 def _nifti_promise(head:bytes)->tuple|None:
-    "(bytes of voxel data, offset of the voxel data) that a NIfTI-1 or NIfTI-2 header promises; None if not NIfTI."
+    "(bytes of voxel data, offset of the voxel data, spatial voxel spacing, float dtype or None) that a NIfTI-1 or -2 header promises; None if not NIfTI."
     for end in '<>':
         if len(head) >= 348 and struct.unpack(end + 'i', head[:4])[0] == 348:   # NIfTI-1
             dim = struct.unpack(end + '8h', head[40:56]); bitpix = struct.unpack(end + 'h', head[72:74])[0]
-            off = int(struct.unpack(end + 'f', head[108:112])[0])
+            off = int(struct.unpack(end + 'f', head[108:112])[0]); pixdim = struct.unpack(end + '8f', head[76:108])
+            code = struct.unpack(end + 'h', head[70:72])[0]
             break
         if len(head) >= 540 and struct.unpack(end + 'i', head[:4])[0] == 540:   # NIfTI-2
             dim = struct.unpack(end + '8q', head[16:80]); bitpix = struct.unpack(end + 'h', head[14:16])[0]
-            off = struct.unpack(end + 'q', head[168:176])[0]
+            off = struct.unpack(end + 'q', head[168:176])[0]; pixdim = struct.unpack(end + '8d', head[104:168])
+            code = struct.unpack(end + 'h', head[12:14])[0]
             break
     else: return None
     n = 1
     for d in dim[1:1 + max(0, min(int(dim[0]), 7))]: n *= max(int(d), 1)
-    return n * max(int(bitpix), 0) // 8, max(off, 352)
+    spacing = tuple(float(s) for s in pixdim[1:1 + max(1, min(int(dim[0]), 3))])   # pixdim[0] is qfac, not a spacing
+    floats = {16: end + 'f4', 64: end + 'f8'}.get(int(code))   # NIfTI datatype codes of float32 and float64
+    return n * max(int(bitpix), 0) // 8, max(off, 352), spacing, None if floats is None else np.dtype(floats)
 
 def _gzip_isize(path:Path)->int:
     "The uncompressed length (mod 2^32) that a gzip file records in its last four bytes."
@@ -124,7 +123,7 @@ def _memory_bytes()->int|None:
 def _check_image_file(path:Path, # an image file
                       memory_bytes:int|None=None, # the memory to measure against; default: this machine's
                      ):
-    "Refuse an image file that holds less voxel data than its header promises, or more than fits in memory."
+    "Refuse an image file whose header gives no usable voxel spacing, that holds less voxel data than its header promises, or more than fits in memory."
     name = path.name.lower()
     if name.endswith(('.nii', '.nii.gz')):
         opener = gzip.open if name.endswith('.gz') else open
@@ -132,17 +131,26 @@ def _check_image_file(path:Path, # an image file
             with opener(path, 'rb') as f:
                 head = f.read(540); promise = _nifti_promise(head)
                 if promise is None: raise VertebraeDataError(f'{path}: cannot be read as an image: no NIfTI header')
-                need, off = promise; have = len(head)
-                if name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32: have = off + need   # the stream's own length record agrees
+                need, off, spacing, floats = promise; have = len(head)
+                if not all(np.isfinite(s) and s > 0 for s in spacing):
+                    raise VertebraeDataError(f'{path}: voxel spacing {tuple(round(s, 6) for s in spacing)} mm in its header: spacings must be '
+                                             + ('finite' if not all(np.isfinite(spacing)) else 'positive'))
+                if floats is None and name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32: have = off + need   # the stream's own length record agrees
+                if floats is not None: f.seek(off); have = off   # float voxels are read through: ITK would read NaN and infinity as 0
+                bad, rest = 0, b''
                 while have < off + need:
                     chunk = f.read(1 << 22)
                     if not chunk: break
                     have += len(chunk)
+                    if floats is not None:
+                        buf = rest + chunk; k = len(buf) - len(buf) % floats.itemsize
+                        bad += int(np.count_nonzero(~np.isfinite(np.frombuffer(buf[:k], floats)))); rest = buf[k:]
         except (OSError, EOFError, zlib.error) as e:
             raise VertebraeDataError(f'{path}: cannot be read as an image: truncated or corrupt compressed data ({e})') from None
         if have < off + need:
             raise VertebraeDataError(f'{path}: truncated: its header promises {need:,} bytes of voxel data, the file holds '
                                      f'{max(have - off, 0):,}')
+        if bad: raise VertebraeDataError(f'{path}: {bad:,} of its voxels are not finite numbers (NaN or infinity)')
     r = sitk.ImageFileReader(); r.SetFileName(str(path))
     try: r.ReadImageInformation()
     except RuntimeError: return   # not readable: read_image reports it
@@ -172,6 +180,31 @@ def atomic_write(path:str|Path, # final file name
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
+
+def stale_temporaries(path:str|Path, # a file that atomic_write writes
+                     )->list: # the temporaries beside it, oldest name first
+    "Temporary files that an interrupted `atomic_write` of `path` left beside it (a process killed while writing)."
+    path = Path(path)
+    if not path.parent.is_dir(): return []
+    pat = re.compile(re.escape(f'.{path.name}.') + r'[a-z0-9_]{8}' + re.escape(''.join(path.suffixes) or '.tmp') + '$')
+    return sorted(f for f in path.parent.iterdir() if pat.match(f.name))
+
+def unwritable_folder(path:str|Path, # an output folder (it may not exist yet)
+                     )->str|None: # why it cannot be written, or None
+    "Why files cannot be written into the folder `path`; None if they can. Leaves nothing behind."
+    path = Path(path)
+    if path.exists() and not path.is_dir(): return 'is a file, not a folder'
+    made = [d for d in [path, *path.parents] if not d.exists()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix='.vseg-probe.', dir=path); os.close(fd); os.remove(probe)
+    except OSError as e:
+        return f'cannot be written ({e.strerror or e})' if not isinstance(e, (FileExistsError, NotADirectoryError)) else \
+               f'cannot be made: {next((str(d) for d in path.parents if d.exists() and not d.is_dir()), "a part of it")} is a file'
+    finally:
+        for d in made:  # innermost first
+            if d.is_dir() and not any(d.iterdir()): d.rmdir()
+    return None
 
 def write_image(image:sitk.Image, # image to write
                 path:str|Path, # file name; the extension picks the format (.nii.gz, .nrrd, .mha)
@@ -223,6 +256,136 @@ def write_dicom_series(img:sitk.Image, # a 3D image (int16 HU for a CT)
             sl.SetMetaData(tag, val)
         w.SetFileName(str(folder / f'slice{k:03d}.dcm')); w.Execute(sl)
     return folder
+
+# %% ../nbs/00_data.ipynb #ad05e41e
+DICOM_SPACING_TOL = (0.01, 0.02)  # a gap between slices may differ from the series' spacing by 1 % of it, and by 0.02 mm at least
+
+def _dicom_header(file:Path)->sitk.ImageFileReader|None:
+    "A reader holding the header of one DICOM file, or None where GDCM cannot read it (cut short, corrupt, not DICOM)."
+    r = sitk.ImageFileReader(); r.SetImageIO('GDCMImageIO'); r.SetFileName(str(file))
+    try: r.ReadImageInformation()
+    except RuntimeError: return None
+    return r
+
+def _dicom_vector(r:sitk.ImageFileReader, tag:str, n:int, folder:Path, file:Path, what:str)->np.ndarray:
+    "The `n` numbers of a DICOM tag such as ImagePositionPatient, or a VertebraeDataError naming the slice file."
+    val = r.GetMetaData(tag) if r.HasMetaDataKey(tag) else ''
+    try: v = np.array([float(x) for x in val.split('\\')])
+    except ValueError: v = np.array([])
+    if len(v) != n or not np.all(np.isfinite(v)):
+        raise VertebraeDataError(f'{folder}: slice file {file.name} has no readable {what} ({tag}): {val!r}')
+    return v
+
+def _majority(values:list):
+    "The most common of `values`."
+    return Counter(values).most_common(1)[0][0]
+
+def _names(files, n:int=3)->str:
+    "The names of the first `n` files, then '...'."
+    return ', '.join(f.name for f in files[:n]) + (', ...' if len(files) > n else '')
+
+def _dicom_stack(folder:Path, files:list)->list:
+    "The slice files of one series sorted along the slice normal, after checking they form one evenly spaced stack."
+    heads = {f: _dicom_header(f) for f in files}
+    for f, r in heads.items():
+        if r is None: raise VertebraeDataError(f'{folder}: slice file {f.name} cannot be read (a truncated or corrupt DICOM file)')
+    if len(files) == 1: return files
+    size = {f: (tuple(r.GetSize()), sitk.GetPixelIDValueAsString(r.GetPixelID())) for f, r in heads.items()}
+    ref = _majority(list(size.values()))
+    for f in files:
+        if size[f] != ref:
+            (s, t), (rs, rt) = size[f], ref
+            raise VertebraeDataError(f'{folder}: slice file {f.name} holds a {"x".join(map(str, s[:2]))} image of {t}, the series\' other '
+                                     f'slices {"x".join(map(str, rs[:2]))} of {rt}: a slice of another scan?')
+    iop = {f: _dicom_vector(r, '0020|0037', 6, folder, f, 'ImageOrientationPatient') for f, r in heads.items()}
+    ref = np.array(_majority([tuple(np.round(v, 4)) for v in iop.values()]))
+    for f in files:
+        if np.abs(iop[f] - ref).max() > 1e-4:
+            raise VertebraeDataError(f'{folder}: slice file {f.name} has orientation {tuple(np.round(iop[f], 4).tolist())} (0020|0037), the series\' '
+                                     f'other slices {tuple(ref.tolist())}: a slice of another scan?')
+    normal = np.cross(ref[:3], ref[3:]); normal /= np.linalg.norm(normal)
+    pos = {f: float(_dicom_vector(r, '0020|0032', 3, folder, f, 'ImagePositionPatient') @ normal) for f, r in heads.items()}
+    order = sorted(files, key=lambda f: (pos[f], f.name))
+    s = np.array([pos[f] for f in order]); gaps = np.diff(s)
+    rel, floor = DICOM_SPACING_TOL
+    for k, g in enumerate(gaps):
+        if g < floor: raise VertebraeDataError(f'{folder}: slice files {order[k].name} and {order[k + 1].name} lie at the same position, '
+                                               f'{s[k]:.2f} mm along the slice normal')
+    spacing = float(np.median(gaps)); tol = max(rel * spacing, floor)
+    for k, g in enumerate(gaps):
+        if abs(g - spacing) <= tol: continue
+        a, b = order[k], order[k + 1]
+        missing = round(g / spacing) - 1
+        if missing >= 1 and abs(g - (missing + 1) * spacing) <= tol * (missing + 1):
+            raise VertebraeDataError(f'{folder}: {missing} slice{"s" if missing > 1 else ""} missing between {a.name} at {s[k]:.2f} mm and '
+                                     f'{b.name} at {s[k + 1]:.2f} mm along the slice normal (expected spacing {spacing:.2f} mm)')
+        raise VertebraeDataError(f'{folder}: slice files {a.name} at {s[k]:.2f} mm and {b.name} at {s[k + 1]:.2f} mm are {g:.2f} mm apart '
+                                 f'along the slice normal, the series\' other slices {spacing:.2f} mm: uneven slice spacing')
+    return order
+
+def _has_dicom_preamble(file:Path)->bool:
+    "Whether a file starts as a DICOM file does: 128 bytes, then 'DICM'."
+    with open(file, 'rb') as f: return f.read(132)[128:] == b'DICM'
+
+def _unreadable_slices(folder:Path, uid:str, series_files:list)->list:
+    "Files in `folder` outside the series that GDCM lists, with a DICOM preamble and the series' UID: slices it could not read."
+    listed, out = {Path(f).resolve() for f in series_files}, []
+    for f in sorted(folder.iterdir()):
+        if not f.is_file() or f.name.startswith('.') or f.name.upper() == 'DICOMDIR' or f.resolve() in listed: continue
+        if _has_dicom_preamble(f) and uid.encode() in f.read_bytes(): out.append(f)
+    return out
+
+def _read_dicom_series(folder:Path)->sitk.Image:
+    "Read the one DICOM series in `folder`, refusing unreadable, foreign, missing or doubled slices by name."
+    warn = sitk.ProcessObject.GetGlobalWarningDisplay()
+    sitk.ProcessObject.SetGlobalWarningDisplay(False)   # the checks below say what ITK's warnings would, naming the files
+    try:
+        reader = sitk.ImageSeriesReader()
+        ids = reader.GetGDCMSeriesIDs(str(folder))
+        if not ids:
+            broken = [f for f in sorted(folder.iterdir()) if f.is_file() and f.name.upper() != 'DICOMDIR' and _has_dicom_preamble(f)]
+            raise VertebraeDataError(f'{folder}: folder holds no DICOM series' + (f' it can read; {_names(broken)}: truncated or corrupt DICOM' if broken else ''))
+        series = {uid: [Path(f) for f in reader.GetGDCMSeriesFileNames(str(folder), uid)] for uid in ids}
+        if len(ids) > 1:
+            desc = '; '.join(f'{uid} ({len(fs)} file{"s" if len(fs) > 1 else ""}: {_names(fs)})' for uid, fs in sorted(series.items(), key=lambda kv: len(kv[1])))
+            raise VertebraeDataError(f'{folder}: folder holds {len(ids)} DICOM series: {desc}; pass a folder with one')
+        files = series[ids[0]]
+        broken = _unreadable_slices(folder, ids[0], files)
+        if broken: raise VertebraeDataError(f'{folder}: slice file {broken[0].name} cannot be read (a truncated or corrupt DICOM file)')
+        reader.SetFileNames([str(f) for f in _dicom_stack(folder, files)])
+        try: return reader.Execute()
+        except RuntimeError:
+            for f in files:
+                try: sitk.ReadImage(str(f))
+                except RuntimeError: raise VertebraeDataError(f'{folder}: slice file {f.name} cannot be read (a truncated or corrupt DICOM file)') from None
+            raise
+    finally: sitk.ProcessObject.SetGlobalWarningDisplay(warn)
+
+# %% ../nbs/00_data.ipynb #299cb434
+SPACING_RANGE_MM = (0.05, 20.0)  # plausible voxel spacing along any axis, mm (clinical CTs: 0.2-6 mm, slices up to ~10 mm)
+HU_MAX_PLAUSIBLE = 40000.0  # no CT value lies above this (metal in extended-range reconstructions reaches ~30000 HU)
+HU_BONE_MIN = 100.0  # a CT of a spine holds some voxel above this (bone); a volume without one is air-only or blank
+
+def _check_spacing(image:sitk.Image, path, what:str='CT'):
+    "Refuse an image whose voxel spacing along some axis lies outside SPACING_RANGE_MM."
+    lo, hi = SPACING_RANGE_MM
+    for axis, s in zip('xyz', image.GetSpacing()):
+        if not lo <= s <= hi:
+            raise VertebraeDataError(f'{path}: voxel spacing {round(float(s), 6)} mm along {axis} is outside the plausible {what} range {lo:g}-{hi:g} mm')
+
+def check_ct(image:sitk.Image, # a CT as read_image returns it
+             path:str|Path, # its file or DICOM folder, named in the message
+            ):
+    "Refuse a CT whose voxel spacing or values cannot be a CT's, naming the file and the value."
+    _check_spacing(image, path)
+    arr = sitk.GetArrayViewFromImage(image)   # the voxels in place; integer types hold neither NaN nor infinity
+    top = arr.max()
+    if arr.dtype.kind == 'f' and not (np.isfinite(top) and np.isfinite(arr.min())):
+        raise VertebraeDataError(f'{path}: {np.count_nonzero(~np.isfinite(arr)):,} of its voxels are not finite numbers (NaN or infinity)')
+    if top > HU_MAX_PLAUSIBLE:
+        raise VertebraeDataError(f'{path}: voxel values up to {float(top):.4g} lie far outside the CT range; the highest plausible is {HU_MAX_PLAUSIBLE:g} HU')
+    if top < HU_BONE_MIN:
+        raise VertebraeDataError(f'{path}: no voxel above {HU_BONE_MIN:g} HU (the highest is {float(top):g}): an air-only or blank volume, not a CT with bone')
 
 # %% ../nbs/00_data.ipynb #7648978a
 _AXIS_OF_LETTER = {'L': (0, 1), 'R': (0, -1), 'P': (1, 1), 'A': (1, -1), 'S': (2, 1), 'I': (2, -1)}  # letter -> (LPS world axis, sign)
@@ -409,6 +572,7 @@ def _points_from_entries(entries, path, label_key, coord_keys):
         if not isinstance(lab, (int, np.integer)) and not (isinstance(lab, float) and lab.is_integer()):
             raise VertebraeDataError(f'{path}: label {lab!r} is not an integer')
         check_labels([lab], str(path))
+        if not np.isfinite(xyz).all(): raise VertebraeDataError(f'{path}: label {int(lab)} has no finite position ({xyz.tolist()})')
         if int(lab) in out: raise VertebraeDataError(f'{path}: label {int(lab)} appears twice')
         out[int(lab)] = xyz
     return out
@@ -467,6 +631,7 @@ def read_mask(path:str|Path, # label map file
              )->sitk.Image: # the label map as UInt8
     "Read a VerSe label map; fail naming the file if labels lie outside 0-28 or the grid differs from `reference`."
     img = read_image(path)
+    _check_spacing(img, path, 'label map')
     arr = sitk.GetArrayViewFromImage(img)
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.mod(arr, 1) == 0):
         raise VertebraeDataError(f'{path}: holds non-integer values; a label map is needed')

@@ -25,9 +25,9 @@ __all__ = ['SEGMENTATION_COLUMNS', 'MARGIN_COLUMNS', 'PER_VERTEBRA_COLUMNS', 'PE
            'OUTPUT_FILES', 'dice', 'iou', 'surface', 'bounding_box', 'surface_distances', 'surface_metrics',
            'hausdorff', 'hd95', 'assd', 'binary_metrics', 'localization_errors', 'mean_localization_distance',
            'identified', 'identification_rate', 'localization_metrics', 'label_map_metrics', 'check_same_grid',
-           'evaluate_case', 'confusion_pairs', 'confusion_matrix', 'plot_dice_by_region', 'plot_confusion',
-           'prediction_files', 'Evaluation', 'report_file', 'read_labelling_report', 'evaluate_predictions',
-           'check_outputs', 'write_evaluation', 'main']
+           'check_mask_on_ct', 'evaluate_case', 'confusion_pairs', 'confusion_matrix', 'plot_dice_by_region',
+           'plot_confusion', 'prediction_files', 'Evaluation', 'report_file', 'read_labelling_report',
+           'evaluate_predictions', 'check_outputs', 'write_evaluation', 'main']
 
 # %% ../nbs/08_metrics.ipynb #f8e8afda
 def _as_mask(x, name:str)->np.ndarray:
@@ -275,11 +275,28 @@ def check_same_grid(gt:sitk.Image, # the ground-truth label map
                    ):
     "Fail, naming both, unless the prediction is on the ground truth's grid: size, spacing, origin and direction."
     if data.same_geometry(gt, pred, tol): return
-    g, p = data.image_geometry(gt), data.image_geometry(pred)
+    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): {_grid_difference(gt, pred, tol)}'
+                             ' (nothing is resampled: write the prediction on the ground truth grid)')
+
+def _grid_difference(ref, other, tol:float=1e-3, ref_is:str='', other_is:str='')->str:
+    "What differs between two grids (images, or readers holding a header), other vs ref; `*_is` follow each value (' in the CT')."
+    g, p = data.image_geometry(ref), data.image_geometry(other)
     diff = [k for k in g if (g[k] != p[k] if k == 'size_xyz' else not np.allclose(g[k], p[k], atol=tol))]
-    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): '
-                             + '; '.join(f'{k} {_fmt_geometry(p[k])} vs {_fmt_geometry(g[k])}' for k in diff)
-                             + ' (nothing is resampled: write the prediction on the ground truth grid)')
+    return '; '.join(f'{k} {_fmt_geometry(p[k])}{other_is} vs {_fmt_geometry(g[k])}{ref_is}' for k in diff)
+
+def check_mask_on_ct(mask:sitk.Image, # a ground-truth label map
+                     mask_path, # its file, named in the message
+                     image_path, # its CT: only the header of a file is read (a DICOM folder is read whole)
+                     tol:float=1e-3, # tolerance on spacing, origin (mm) and direction
+                    ):
+    "Fail naming the mask file unless it lies on the grid of its CT; a CT that cannot be read is left to the commands that need it."
+    path = Path(image_path)
+    try:
+        if path.is_dir(): ct = data.read_image(path)
+        else: ct = sitk.ImageFileReader(); ct.SetFileName(str(path)); ct.ReadImageInformation()
+    except (RuntimeError, VertebraeDataError): return
+    if not data.same_geometry(ct, mask, tol):
+        raise VertebraeDataError(f'{mask_path}: the ground-truth mask is not on the grid of its CT ({image_path}): {_grid_difference(ct, mask, tol, " in the CT", " in the mask")}')
 
 # %% ../nbs/08_metrics.ipynb #11956271
 def _level_key(label:int)->float:
@@ -482,8 +499,13 @@ def _score_case(row, pred_dir:Path, max_mm:float)->tuple:
     if not row['mask_path'] and not row['centroid_json_path']:
         raise VertebraeDataError(f'{name}: the CSV gives no ground truth (mask_path and centroid_json_path are empty)')
     gt_mask = data.read_mask(row['mask_path']) if row['mask_path'] else None
+    if gt_mask is not None:
+        if not sitk.GetArrayViewFromImage(gt_mask).any():
+            raise VertebraeDataError(f"{row['mask_path']}: holds no vertebra (all voxels are 0); there is nothing to score")
+        if row['image_path']: check_mask_on_ct(gt_mask, row['mask_path'], row['image_path'])
     ref, ref_path = (gt_mask, row['mask_path']) if gt_mask is not None else (data.read_image(row['image_path']), row['image_path'])
     gt_ctd = data.read_centroids(row['centroid_json_path'], ref) if row['centroid_json_path'] else None
+    if gt_ctd == {}: raise VertebraeDataError(f"{row['centroid_json_path']}: holds no centroid; there is nothing to score")
     seg_path, ctd_path = prediction_files(pred_dir, name)
     pred_mask = None
     if seg_path.exists():
@@ -580,12 +602,16 @@ def main(argv:list|None=None)->int:
     p.add_argument('--quiet', action='store_true', help='no progress bar and no report')
     a = p.parse_args(argv)
     if a.max_mm <= 0: p.error(f'--max-mm {a.max_mm}: must be positive')
+    why = data.unwritable_folder(a.output)
+    if why: p.error(f'--output {a.output}: {why}')
     try:
         check_outputs(a.output, a.overwrite)
         ev = evaluate_predictions(a.pred, a.csv, a.type, a.max_mm, progress=not a.quiet)
     except (FileExistsError, VertebraeDataError) as e: p.error(str(e))
-    write_evaluation(ev, a.output, a.overwrite)
-    if not a.quiet: print(_report(ev, a.output))
+    if len(ev.per_scan):
+        write_evaluation(ev, a.output, a.overwrite)
+        if not a.quiet: print(_report(ev, a.output))
+    else: print(f'vseg-evaluate: no case could be scored; nothing was written to {a.output}', file=sys.stderr)
     for name, err in ev.failed.items(): print(f'vseg-evaluate: {name}: FAILED: {err}', file=sys.stderr)
     if ev.failed: print(f'vseg-evaluate: {len(ev.failed)} case(s) failed and were not scored: {", ".join(ev.failed)}', file=sys.stderr)
     if ev.found_nothing(): print(f'vseg-evaluate: no prediction in {a.pred} for any of the {len(ev.cases)} case(s) '

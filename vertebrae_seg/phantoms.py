@@ -1056,6 +1056,8 @@ def main(argv:list|None=None):
     p.add_argument('--quiet', action='store_true', help='no progress bar and no summary')
     a = p.parse_args(argv)
     if a.n < 1: p.error(f'--n {a.n}: need at least one case')
+    why = data.unwritable_folder(a.out)
+    if why: p.error(f'--out {a.out}: {why}')
     try:
         labels = parse_labels(a.labels) if a.labels is not None else None
         write_phantom_dataset(a.out, a.n, a.seed, a.overwrite, a.max_mvox, verbose=not a.quiet, labels=labels, fov=a.fov, spacing_xyz_mm=a.spacing)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from scipy import special
 from tqdm.auto import tqdm
 
-from .data import (HU_MIN, VERSE_COLORS, VertebraeDataError, normalize_intensity, random_intensity_params,
+from .data import (HU_MIN, VERSE_COLORS, VertebraeDataError, check_ct, normalize_intensity, random_intensity_params,
                                 read_centroids, read_image, to_canonical)
 
 # %% auto #0
@@ -28,23 +28,30 @@ __all__ = ['Volume', 'gaussian_kernel_1d', 'smooth_zyx', 'as_volume', 'CropGrid'
 # %% ../nbs/03a_sampling.ipynb #027df717
 @dataclass
 class Volume:
-    "A canonical image (LPS, identity direction) as a tensor, with its grid."
+    "A canonical image (LPS orientation) as a tensor, with its whole grid: origin, spacing and direction."
     array_zyx:torch.Tensor # (C, D, H, W) float32, D = z, H = y, W = x
     origin_xyz_mm:np.ndarray # (3,) world position of voxel (0, 0, 0)
     spacing_xyz_mm:np.ndarray # (3,) voxel size, mm
     name:str='' # file or case it came from, for messages
+    direction:np.ndarray|None=None # (3, 3) column i = world direction of index axis i; None: identity (a tilted scan keeps its tilt)
 
+    def __post_init__(self):
+        self.direction = np.eye(3) if self.direction is None else np.asarray(self.direction, float).reshape(3, 3)
     @property
     def size_xyz(self)->tuple: return tuple(int(n) for n in self.array_zyx.shape[:0:-1])
+    def index_to_xyz_mm(self, xyz_index)->np.ndarray:
+        "World LPS positions (N, 3) or (3,) of continuous voxel indices (x, y, z)."
+        return np.asarray(xyz_index, float) @ (self.direction * self.spacing_xyz_mm).T + self.origin_xyz_mm
+    def xyz_mm_to_index(self, xyz_mm)->np.ndarray:
+        "Continuous voxel indices (x, y, z) of world LPS positions (N, 3) or (3,)."
+        return (np.asarray(xyz_mm, float) - self.origin_xyz_mm) @ self.direction / self.spacing_xyz_mm
     @property
     def extent_xyz_mm(self)->tuple:
         "World positions (lo, hi) of the first and last voxel centres, (3,) each."
-        return self.origin_xyz_mm, self.origin_xyz_mm + (np.asarray(self.size_xyz) - 1) * self.spacing_xyz_mm
+        return self.index_to_xyz_mm(np.zeros(3)), self.index_to_xyz_mm(np.asarray(self.size_xyz) - 1.0)
     @property
-    def centre_xyz_mm(self)->np.ndarray:
-        lo, hi = self.extent_xyz_mm
-        return (lo + hi) / 2
-    def to(self, device): return Volume(self.array_zyx.to(device), self.origin_xyz_mm, self.spacing_xyz_mm, self.name)
+    def centre_xyz_mm(self)->np.ndarray: return self.index_to_xyz_mm((np.asarray(self.size_xyz) - 1) / 2)
+    def to(self, device): return Volume(self.array_zyx.to(device), self.origin_xyz_mm, self.spacing_xyz_mm, self.name, self.direction)
 
 # %% ../nbs/03a_sampling.ipynb #c0aab284
 def gaussian_kernel_1d(variance_vox:float, # variance in voxels² along the axis
@@ -112,32 +119,38 @@ def as_volume(image:sitk.Image, # any 3D scalar image, any orientation
         arr = torch.from_numpy(stored).to(device)
         arr = arr.to(torch.float32).clamp_min_(HU_MIN)
         arr = smooth_zyx(arr, spacing, sigma_mm)
-    return Volume(arr[None], np.asarray(can.GetOrigin(), float), spacing, name)
+    return Volume(arr[None], np.asarray(can.GetOrigin(), float), spacing, name, np.asarray(can.GetDirection(), float))
 
 # %% ../nbs/03a_sampling.ipynb #b2dca469
 @dataclass(frozen=True)
 class CropGrid:
-    "The network's input grid: axis-aligned in the canonical frame, centred on a world point."
+    "The network's input grid: aligned with the CT's voxel axes (`direction`), centred on a world point."
     size_xyz:tuple # voxels along x, y, z
     spacing_xyz_mm:tuple # voxel size, mm (one number: isotropic)
     centre_xyz_mm:tuple # world LPS position of the grid's centre
+    direction:tuple|None=None # (3, 3) column i = world direction of grid axis i (the CT's `Volume.direction`); None: identity
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)
         set_('size_xyz', tuple(int(n) for n in np.broadcast_to(self.size_xyz, 3)))
         set_('spacing_xyz_mm', tuple(float(s) for s in np.broadcast_to(self.spacing_xyz_mm, 3)))
         set_('centre_xyz_mm', tuple(float(c) for c in np.broadcast_to(self.centre_xyz_mm, 3)))
+        D = np.eye(3) if self.direction is None else np.asarray(self.direction, float).reshape(3, 3)
+        set_('direction', tuple(float(v) for v in D.ravel()))
         if min(self.size_xyz) < 1 or min(self.spacing_xyz_mm) <= 0: raise ValueError(f'{self}: sizes and spacings must be positive')
         if not np.isfinite(self.centre_xyz_mm).all(): raise ValueError(f'{self}: the centre is not finite')
+        if not np.allclose(D.T @ D, np.eye(3), atol=1e-6): raise ValueError(f'{self}: the direction is not a rotation')
 
     @property
     def size_zyx(self)->tuple: return self.size_xyz[::-1]
     @property
+    def direction_matrix(self)->np.ndarray: return np.asarray(self.direction).reshape(3, 3)
+    @property
     def half_extent_mm(self)->np.ndarray: return (np.asarray(self.size_xyz) - 1) / 2 * np.asarray(self.spacing_xyz_mm)
     def index_to_local_mm(self, xyz_index): return (np.asarray(xyz_index, float) - (np.asarray(self.size_xyz) - 1) / 2) * np.asarray(self.spacing_xyz_mm)
     def local_mm_to_index(self, u_mm): return np.asarray(u_mm, float) / np.asarray(self.spacing_xyz_mm) + (np.asarray(self.size_xyz) - 1) / 2
-    def index_to_xyz_mm(self, xyz_index): return self.index_to_local_mm(xyz_index) + np.asarray(self.centre_xyz_mm)
-    def xyz_mm_to_index(self, xyz_mm): return self.local_mm_to_index(np.asarray(xyz_mm, float) - np.asarray(self.centre_xyz_mm))
+    def index_to_xyz_mm(self, xyz_index): return self.index_to_local_mm(xyz_index) @ self.direction_matrix.T + np.asarray(self.centre_xyz_mm)
+    def xyz_mm_to_index(self, xyz_mm): return self.local_mm_to_index((np.asarray(xyz_mm, float) - np.asarray(self.centre_xyz_mm)) @ self.direction_matrix)
 
 # %% ../nbs/03a_sampling.ipynb #d8d1a36e
 @dataclass
@@ -194,6 +207,11 @@ class SpatialMap:
     matrix:np.ndarray # (3, 3) A = rotation @ isotropic scale @ per-axis scale
     coefficients_mm:np.ndarray|None=None # (3, n, n, n) control point displacements [xyz component, i_x, i_y, i_z]; None: no deformation
 
+    @property
+    def world_matrix(self)->np.ndarray:
+        "(3, 3) the grid's direction times A: crop-local millimetres to world millimetres."
+        return self.grid.direction_matrix @ self.matrix
+
     def _deform(self, u:np.ndarray)->tuple:
         "D(u) (P, 3) and its Jacobian dD/du (P, 3, 3) at local points u (P, 3)."
         C = self.coefficients_mm
@@ -206,7 +224,7 @@ class SpatialMap:
     def local_to_input_mm(self, u_mm)->np.ndarray:
         "CT world positions (N, 3) of crop-local positions u (N, 3), mm."
         u = np.atleast_2d(np.asarray(u_mm, float))
-        return np.asarray(self.grid.centre_xyz_mm) + self.translation_mm + (u + self._deform(u)[0]) @ self.matrix.T
+        return np.asarray(self.grid.centre_xyz_mm) + self.translation_mm + (u + self._deform(u)[0]) @ self.world_matrix.T
 
     def index_to_input_mm(self, xyz_index)->np.ndarray:
         "CT world positions (N, 3) of continuous crop voxel indices (N, 3)."
@@ -217,7 +235,7 @@ class SpatialMap:
         p = np.atleast_2d(np.asarray(xyz_mm, float))
         ok = np.isfinite(p).all(1)
         v = np.full_like(p, np.nan)
-        v[ok] = np.linalg.solve(self.matrix, (p[ok] - np.asarray(self.grid.centre_xyz_mm) - self.translation_mm).T).T  # = u + D(u)
+        v[ok] = np.linalg.solve(self.world_matrix, (p[ok] - np.asarray(self.grid.centre_xyz_mm) - self.translation_mm).T).T  # = u + D(u)
         u = v.copy()
         if self.coefficients_mm is not None and ok.any():
             uo, vo = u[ok], v[ok]
@@ -242,7 +260,7 @@ class SpatialMap:
             B = [torch.as_tensor(bspline_basis(l, g.half_extent_mm[a], n)[0], dtype=dtype, device=device) for a, l in enumerate(loc)]
             C = torch.as_tensor(self.coefficients_mm, dtype=dtype, device=device)
             u = u + torch.einsum('cijk,xi,yj,zk->zyxc', C, B[0], B[1], B[2])
-        A = torch.as_tensor(self.matrix, dtype=dtype, device=device)
+        A = torch.as_tensor(self.world_matrix, dtype=dtype, device=device)
         c = torch.as_tensor(np.asarray(g.centre_xyz_mm) + self.translation_mm, dtype=dtype, device=device)
         return u @ A.T + c
 
@@ -270,9 +288,9 @@ def check_inside(volume:Volume, # the canonical image
                  what:str='crop centre', # what the point is, for the message
                 ):
     "Raise a ValueError naming the image when a point lies outside its box of voxel centres."
-    lo, hi = volume.extent_xyz_mm
-    p = np.asarray(xyz_mm, float)
-    if not (p.shape == (3,) and np.isfinite(p).all() and np.all(p >= lo - 1e-6) and np.all(p <= hi + 1e-6)):
+    lo, hi = (np.minimum(*volume.extent_xyz_mm), np.maximum(*volume.extent_xyz_mm))
+    p, half = np.asarray(xyz_mm, float), (np.asarray(volume.size_xyz) - 1) / 2
+    if not (p.shape == (3,) and np.isfinite(p).all() and np.all(np.abs(volume.xyz_mm_to_index(p) - half) <= half + 1e-6)):
         raise ValueError(f'{volume.name or "image"}: {what} {np.round(p, 1).tolist()} mm lies outside the image '
                          f'(x {lo[0]:.1f}..{hi[0]:.1f}, y {lo[1]:.1f}..{hi[1]:.1f}, z {lo[2]:.1f}..{hi[2]:.1f} mm, world LPS)')
 
@@ -288,19 +306,20 @@ def sample(volume:Volume, # canonical image (C, Z, Y, X), any device
     x = volume.array_zyx
     as_t = lambda a: torch.as_tensor(np.asarray(a, float), dtype=torch.float32, device=x.device)
     org, sp, n1 = as_t(volume.origin_xyz_mm), as_t(volume.spacing_xyz_mm), as_t(np.asarray(volume.size_xyz) - 1)
-    grids = torch.stack([(m.dense_input_mm(x.device) - org) / sp / n1 * 2 - 1 for m in maps])  # (B, D, H, W, 3), xyz in [-1, 1]
+    rot = as_t(volume.direction)  # (p - origin) @ direction: world mm along the volume's index axes
+    grids = torch.stack([((m.dense_input_mm(x.device) - org) @ rot) / sp / n1 * 2 - 1 for m in maps])  # (B, D, H, W, 3), xyz in [-1, 1]
     inp = (x - pad_value)[None].expand(len(maps), *x.shape)  # (B, C, Z, Y, X): zeros padding = pad_value
     out = F.grid_sample(inp, grids, mode='bilinear' if mode == 'linear' else 'nearest', padding_mode='zeros', align_corners=True)
     return out + pad_value
 
 def grid_image(array_zyx, # (D, H, W) array or tensor on the crop grid
                grid:CropGrid, # the grid it lives on
-              )->sitk.Image: # an image with the grid's geometry (LPS, identity direction)
+              )->sitk.Image: # an image with the grid's geometry (spacing, origin, direction)
     "A crop (or a network output) as a SimpleITK image in world coordinates, for viewers and files."
     a = array_zyx.detach().float().cpu().numpy() if isinstance(array_zyx, torch.Tensor) else np.asarray(array_zyx)
     if a.shape != grid.size_zyx: raise ValueError(f'array of shape {a.shape} is not on the grid {grid.size_zyx} (z, y, x)')
     img = sitk.GetImageFromArray(np.ascontiguousarray(a))
-    img.SetSpacing(grid.spacing_xyz_mm); img.SetOrigin(tuple(grid.index_to_xyz_mm([0, 0, 0]).tolist()))
+    img.SetSpacing(grid.spacing_xyz_mm); img.SetOrigin(tuple(grid.index_to_xyz_mm([0, 0, 0]).tolist())); img.SetDirection(grid.direction)
     return img
 
 # %% ../nbs/03a_sampling.ipynb #a6f55da2
@@ -370,7 +389,7 @@ def load_cases(df, # rows of data.read_dataset_csv (absolute paths)
     "Read the cases of a dataset table for the sampler."
     out = []
     for r in tqdm(list(df.itertuples(index=False)), desc='reading cases', unit='case', disable=not progress):
-        img = read_image(r.image_path)
+        img = read_image(r.image_path); check_ct(img, r.image_path)
         ctd = read_centroids(r.centroid_json_path, img)
         if not ctd: raise VertebraeDataError(f'{r.centroid_json_path}: no centroids; every training case needs at least one vertebra')
         labels = None

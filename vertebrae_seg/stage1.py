@@ -117,8 +117,8 @@ def spine_truth(case:Case, # a case with its centroids
     return spine_target(torch.as_tensor(idx, dtype=torch.float32)[None], grid.size_zyx, None, cfg.target_sigma, cfg.target_smooth)[0]
 
 def image_grid(volume:Volume, cfg:Stage1Config)->CropGrid:
-    "The stage-1 crop grid: the preset's size and spacing, centred on the image."
-    return CropGrid(cfg.size_xyz, cfg.spacing_mm, tuple(volume.centre_xyz_mm))
+    "The stage-1 crop grid: the preset's size and spacing, centred on the image, along its voxel axes."
+    return CropGrid(cfg.size_xyz, cfg.spacing_mm, tuple(volume.centre_xyz_mm), volume.direction)
 
 def stage1_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
                  cfg:Stage1Config, # the stage's settings

@@ -27,10 +27,10 @@ from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_che
 
 # %% auto #0
 __all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS',
-           'LABELS_UNCERTAIN_BELOW', 'Stage2Config', 'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xy',
-           'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps', 'full_height_heatmaps', 'SequenceParams',
-           'candidates_from_maxima', 'SequenceDetails', 'sequence_details', 'select_sequence', 'plot_sequence',
-           'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin', 'Localization',
+           'LABELS_UNCERTAIN_BELOW', 'Stage2Config', 'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xyz',
+           'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps', 'full_height_heatmaps',
+           'SequenceParams', 'candidates_from_maxima', 'SequenceDetails', 'sequence_details', 'select_sequence',
+           'plot_sequence', 'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin', 'Localization',
            'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
@@ -113,9 +113,13 @@ def spine_xy_truth(case:Case)->np.ndarray:
     "x and y (mm) of the mean of a case's centroids: the training crops' centre."
     return np.stack(list(case.centroids_xyz_mm.values()))[:, :2].mean(0)
 
+def case_spine_xyz(case:Case)->np.ndarray:
+    "(3,) a point of the column of a case, world mm: a stage-1 model's centre when the case carries one, else the mean centroid."
+    return np.stack(list(case.centroids_xyz_mm.values())).mean(0) if case.spine_xyz_mm is None else np.asarray(case.spine_xyz_mm, float)
+
 def case_spine_xy(case:Case)->np.ndarray:
     "x and y (mm) of the column of a case: a stage-1 model's centre when the case carries one, else `spine_xy_truth`."
-    return spine_xy_truth(case) if case.spine_xyz_mm is None else np.asarray(case.spine_xyz_mm, float)[:2]
+    return case_spine_xyz(case)[:2]
 
 def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
                  cfg:Stage2Config, # the stage's settings
@@ -127,15 +131,17 @@ def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
     n1 = np.asarray(cfg.size_xyz) - 1
     for _ in range(cfg.train.batch_size):
         case = cases[int(rng.integers(len(cases)))]
-        lo, hi = case.image.extent_xyz_mm
-        cx, cy = case_spine_xy(case)
-        grid = CropGrid(cfg.size_xyz, cfg.spacing_mm, (cx, cy, rng.uniform(lo[2], hi[2])))
+        img = case.image
+        ix, iy = img.xyz_mm_to_index(case_spine_xyz(case))[:2]
+        column = lambda iz: img.index_to_xyz_mm([ix, iy, iz])  # world point of the column at slice iz (the scan's own z axis)
+        nz = img.size_xyz[2] - 1
+        grid = CropGrid(cfg.size_xyz, cfg.spacing_mm, column(rng.uniform(0, nz)), img.direction)
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         out['image'].append(crop_input(case.image, m, rng if augment else None)[0])  # (1, D, H, W)
         xyz_mm, valid = centroids_to_landmarks(case.centroids_xyz_mm)  # (26, 3) NaN where absent, (26,)
         idx = m.input_mm_to_index(xyz_mm)
         inside = valid & np.all((idx >= 0) & (idx <= n1), 1)
-        ends = m.input_mm_to_index([[cx, cy, lo[2]], [cx, cy, hi[2]]])[:, 2]  # the scan's end slices in crop z
+        ends = m.input_mm_to_index([column(0), column(nz)])[:, 2]  # the scan's end slices in crop z
         out['xyz_index'].append(np.nan_to_num(idx)); out['valid'].append(valid); out['inside'].append(inside)
         out['mask'].append(z_margin_mask(cfg.size_xyz[2], ends, cfg.z_margin_mm / cfg.spacing_mm)[0])
     as_t = lambda a, dt: torch.as_tensor(np.stack(a), dtype=dt)
@@ -176,22 +182,26 @@ class StageHeatmaps(NamedTuple):
 @torch.no_grad()
 def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set here)
                          volume:Volume, # CT smoothed with cfg.smooth_sigma_mm
-                         spine_xy_mm, # (2,) x and y of the column, world mm (stage 1's output)
+                         spine_xy_mm, # (2,) x and y of the column, or (3,) a point on it (stage 1's centre), world mm
                          cfg:Stage2Config, # the stage's settings
                          device=None, # where the network runs; None: where its weights are
                         )->StageHeatmaps:
     "Heatmaps of the whole scan height: overlapping windows merged by voxel-wise maximum."
-    lo, hi = volume.extent_xyz_mm
-    cx, cy = (float(v) for v in spine_xy_mm)
-    check_inside(volume, (cx, cy, (lo[2] + hi[2]) / 2), 'spine centre')
+    p = np.asarray(spine_xy_mm, float).reshape(-1)
+    if p.shape == (2,): p = np.r_[p, volume.centre_xyz_mm[2]]  # a column (x, y): taken at the scan's mid-height
+    ix, iy = volume.xyz_mm_to_index(p)[:2]
+    sz = float(volume.spacing_xyz_mm[2])
+    column = lambda z_mm: volume.index_to_xyz_mm([ix, iy, z_mm / sz])  # world point of the column, z_mm along the scan's own z axis
+    n_z = volume.size_xyz[2] - 1
+    check_inside(volume, column(n_z * sz / 2), 'spine centre')
     dev = next(model.parameters()).device if device is None else resolve_device(device)
     model.eval().to(dev)
     W = cfg.size_xyz[2]
-    centres, total = z_windows(lo[2], hi[2], cfg.spacing_mm, W, cfg.window_step)
-    full = CropGrid((cfg.size_xyz[0], cfg.size_xyz[1], total), cfg.spacing_mm, (cx, cy, float(centres.mean())))
+    centres, total = z_windows(0.0, n_z * sz, cfg.spacing_mm, W, cfg.window_step)
+    full = CropGrid((cfg.size_xyz[0], cfg.size_xyz[1], total), cfg.spacing_mm, column(float(centres.mean())), volume.direction)
     vol, merged = volume.to(dev), None
     for k, cz in enumerate(centres):
-        x = crop_input(vol, identity_map(CropGrid(cfg.size_xyz, cfg.spacing_mm, (cx, cy, float(cz)))))  # (1, 1, D, H, W)
+        x = crop_input(vol, identity_map(CropGrid(cfg.size_xyz, cfg.spacing_mm, column(float(cz)), volume.direction)))  # (1, 1, D, H, W)
         hm = model(x).heatmaps[0].float()  # (26, D, H, W)
         if merged is None: merged = torch.full((hm.shape[0], total) + tuple(hm.shape[2:]), -math.inf, device=dev)
         z0 = k * cfg.window_step
@@ -540,7 +550,7 @@ class Localization(NamedTuple):
 
 def localize_vertebrae(model:Stage2Model, # trained stage-2 model
                        image, # sitk.Image (any orientation) or a Volume smoothed with cfg.smooth_sigma_mm
-                       spine_xy_mm, # (2,) x, y of the spine (stage 1's centre), world mm
+                       spine_xy_mm, # (2,) x, y of the spine, or (3,) a point on it (stage 1's centre), world mm
                        cfg:Stage2Config, # the stage's settings
                        params:SequenceParams|None=None, # sequence search settings; None: the defaults
                        device=None, # where the network runs; None: where its weights are
@@ -557,12 +567,12 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
 def localization_table(model:Stage2Model, # trained stage-2 model
                        cases:list, # Cases with centroids
                        cfg:Stage2Config, # the stage's settings
-                       spine_xy:dict|None=None, # case name -> (2,) column centre; None: each case's own (`case_spine_xy`)
+                       spine_xy:dict|None=None, # case name -> (2,) column centre or (3,) a point on it; None: each case's own (`case_spine_xyz`)
                       )->pd.DataFrame: # one row per case: n_gt, n_pred, hits, id_rate, mld_mm, ...
     "VerSe localization metrics of stage 2 on cases."
     rows = []
     for c in cases:
-        xy = case_spine_xy(c) if spine_xy is None else spine_xy[c.name]
+        xy = case_spine_xyz(c) if spine_xy is None else spine_xy[c.name]
         pred = localize_vertebrae(model, c.image, xy, cfg, name=c.name).centroids_xyz_mm
         rows.append(dict(name=c.name, **localization_metrics(c.centroids_xyz_mm, pred)))
     return pd.DataFrame(rows)

@@ -98,10 +98,12 @@ def stage3_config(preset:str='paper', # 'paper' or 'small'
 # %% ../nbs/06_stage3.ipynb #1f700cd5
 def vertebra_grid(landmark_xyz_mm, # (3,) world LPS position of the vertebral-body centre
                   cfg:Stage3Config, # crop size, spacing and offset
+                  direction=None, # (3, 3) the CT's voxel axes (`Volume.direction`); None: identity
                  )->CropGrid:
-    "The stage-3 crop grid of one vertebra: centred `posterior_mm` behind (+y) its landmark."
-    c = np.asarray(landmark_xyz_mm, float).reshape(3) + np.array([0.0, cfg.posterior_mm, 0.0])
-    return CropGrid(cfg.size_xyz, cfg.spacing_mm, tuple(c))
+    "The stage-3 crop grid of one vertebra: centred `posterior_mm` behind (+y) its landmark, along the CT's voxel axes."
+    D = np.eye(3) if direction is None else np.asarray(direction, float).reshape(3, 3)
+    c = np.asarray(landmark_xyz_mm, float).reshape(3) + D @ np.array([0.0, cfg.posterior_mm, 0.0])
+    return CropGrid(cfg.size_xyz, cfg.spacing_mm, tuple(c), D)
 
 def landmark_channel(xyz_index, # (B, 3) landmark positions as continuous crop indices (x, y, z)
                      size_zyx, # (D, H, W) of the crop
@@ -135,7 +137,7 @@ def stage3_batch(cases:list, # Cases with label maps (CT smoothed with cfg.smoot
         ci, label = items[int(rng.integers(len(items)))]
         case = cases[ci]
         lm = np.asarray(case.centroids_xyz_mm[label], float)
-        grid = vertebra_grid(lm, cfg)
+        grid = vertebra_grid(lm, cfg, case.image.direction)
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         ct = crop_input(case.image, m, rng if augment else None)  # (1, 1, D, H, W)
         jitter = rng.uniform(-1, 1, 3) * cfg.jitter_mm if augment else np.zeros(3)
@@ -206,7 +208,7 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
     out = []
     for s in tqdm(range(0, len(labels), batch_size), desc='segmenting', unit='batch', disable=not progress):
         chunk = labels[s:s + batch_size]
-        grids = [vertebra_grid(landmarks_xyz_mm[l], cfg) for l in chunk]
+        grids = [vertebra_grid(landmarks_xyz_mm[l], cfg, vol.direction) for l in chunk]
         maps = [identity_map(g) for g in grids]
         ct = normalize_intensity(sample(vol, maps))  # (b, 1, D, H, W)
         idx = np.stack([g.xyz_mm_to_index(landmarks_xyz_mm[l]) for g, l in zip(grids, chunk)])
@@ -226,29 +228,39 @@ def _axis_weights(lo:int, hi:int, origin:float, spacing:float, first_mm:float, c
     w[np.arange(len(pos)), k] = 1 - f; w[np.arange(len(pos)), k + 1] = f
     return torch.from_numpy(w)
 
+def _crop_first_mm(grid:CropGrid, origin_xyz_mm, direction)->np.ndarray:
+    "(3,) position of the crop's voxel 0 along the CT's voxel axes, mm from the CT's voxel 0; the crop must share those axes."
+    R = np.eye(3) if direction is None else np.asarray(direction, float).reshape(3, 3)
+    if not np.allclose(R.T @ grid.direction_matrix, np.eye(3), atol=1e-6):
+        raise ValueError('the crop grid is not aligned with the CT\'s voxel axes: make it with the volume\'s direction')
+    return (grid.index_to_xyz_mm(np.zeros(3)) - np.asarray(origin_xyz_mm, float)) @ R
+
 def crop_box(grid:CropGrid, # the crop grid
              origin_xyz_mm, spacing_xyz_mm, size_xyz, # the canonical image's grid
+             direction=None, # (3, 3) its voxel axes (`Volume.direction`); None: identity
             )->tuple|None: # ((lo_x, lo_y, lo_z), (hi_x, hi_y, hi_z)) inclusive CT indices, or None if they do not meet
     "The box of canonical CT voxels whose centres lie inside a crop's box of voxel centres."
-    first, last = grid.index_to_xyz_mm(np.zeros(3)), grid.index_to_xyz_mm(np.asarray(grid.size_xyz) - 1.0)  # (3,) each
-    o, s = np.asarray(origin_xyz_mm, float), np.asarray(spacing_xyz_mm, float)
-    lo = np.maximum(np.ceil((first - o) / s - 1e-6).astype(int), 0)
-    hi = np.minimum(np.floor((last - o) / s + 1e-6).astype(int), np.asarray(size_xyz) - 1)
+    first = _crop_first_mm(grid, origin_xyz_mm, direction)  # (3,) mm along the CT's axes
+    last = first + (np.asarray(grid.size_xyz) - 1.0) * np.asarray(grid.spacing_xyz_mm)
+    s = np.asarray(spacing_xyz_mm, float)
+    lo = np.maximum(np.ceil(first / s - 1e-6).astype(int), 0)
+    hi = np.minimum(np.floor(last / s + 1e-6).astype(int), np.asarray(size_xyz) - 1)
     return None if np.any(hi < lo) else (tuple(lo.tolist()), tuple(hi.tolist()))
 
 def resample_crop(values_zyx:torch.Tensor, # (D, H, W) values on the crop grid
                   grid:CropGrid, # the crop grid
                   origin_xyz_mm, spacing_xyz_mm, # the canonical image's grid
                   box:tuple, # from crop_box
+                  direction=None, # (3, 3) the image's voxel axes (`Volume.direction`); None: identity
                  )->torch.Tensor: # (z, y, x) values at the CT voxels of the box
     "Trilinear resampling of a crop onto the canonical CT voxels inside it."
-    first = grid.index_to_xyz_mm(np.zeros(3))  # (3,) world mm of crop voxel 0
+    first = _crop_first_mm(grid, origin_xyz_mm, direction)  # (3,) mm of crop voxel 0 along the CT's axes
     (lx, ly, lz), (hx, hy, hz) = box
     D, H, W = values_zyx.shape
-    o, s, cs = np.asarray(origin_xyz_mm, float), np.asarray(spacing_xyz_mm, float), np.asarray(grid.spacing_xyz_mm, float) * np.ones(3)
-    wx = _axis_weights(lx, hx, o[0], s[0], first[0], cs[0], W)
-    wy = _axis_weights(ly, hy, o[1], s[1], first[1], cs[1], H)
-    wz = _axis_weights(lz, hz, o[2], s[2], first[2], cs[2], D)
+    s, cs = np.asarray(spacing_xyz_mm, float), np.asarray(grid.spacing_xyz_mm, float) * np.ones(3)
+    wx = _axis_weights(lx, hx, 0.0, s[0], first[0], cs[0], W)
+    wy = _axis_weights(ly, hy, 0.0, s[1], first[1], cs[1], H)
+    wz = _axis_weights(lz, hz, 0.0, s[2], first[2], cs[2], D)
     v = values_zyx.float().cpu() @ wx.T  # (D, H, x)
     v = (wy @ v)  # (D, y, x)
     return torch.einsum('zd,dyx->zyx', wz, v)
@@ -260,14 +272,14 @@ def merge_vertebrae(crops:list, # VertebraCrop per vertebra
     "Argmax merge of per-vertebra probabilities (and a constant background) on the canonical CT grid."
     Z, Y, X = volume.array_zyx.shape[1:]
     labels = np.zeros((Z, Y, X), np.uint8)
-    boxes = [(c, crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz)) for c in crops]
+    boxes = [(c, crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz, volume.direction)) for c in crops]
     boxes = [(c, b) for c, b in boxes if b is not None]
     if not boxes: return labels
     u_lo = np.min([b[0] for _, b in boxes], 0); u_hi = np.max([b[1] for _, b in boxes], 0)  # (x, y, z): the union of the boxes
     best = torch.full(tuple((u_hi - u_lo + 1)[::-1].tolist()), float(background), dtype=torch.float32)  # (z, y, x) over the union only
     lab_u = torch.zeros(best.shape, dtype=torch.uint8)
     for c, (lo, hi) in boxes:
-        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, (lo, hi))
+        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, (lo, hi), volume.direction)
         a, b = np.asarray(lo) - u_lo, np.asarray(hi) - u_lo + 1
         sl = (slice(a[2], b[2]), slice(a[1], b[1]), slice(a[0], b[0]))
         win = p > best[sl]

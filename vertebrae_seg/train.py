@@ -18,7 +18,7 @@ import torch.multiprocessing as mp
 from tqdm.auto import tqdm
 
 from . import stage1, stage2, stage3
-from .data import VertebraeDataError, atomic_write, read_dataset_csv, read_image, split_dataset
+from .data import VertebraeDataError, atomic_write, read_dataset_csv, read_image, split_dataset, unwritable_folder
 from .sampling import load_cases
 from .training import AMP_MODES, RUN_FILES, CheckpointError, load_checkpoint, resolve_device
 
@@ -325,6 +325,9 @@ def check_args(p:argparse.ArgumentParser, # the parser (for its error)
     if args.resume and args.overwrite: p.error('--resume continues a run and --overwrite replaces it: give one of them')
     try: dev = resolve_device(args.device)
     except ValueError as e: p.error(f'--{e}')  # "--device 'gpu3': not a device name; available: ..."
+    if not _under_torchrun() or os.environ['RANK'] == '0':  # one probe: the ranks' probes would remove the new folder under each other
+        why = unwritable_folder(args.output)
+        if why: p.error(f'--output {args.output}: {why}')
     if args.spine_model_path is not None:
         if args.stage in ('spine', 'segmentation'):
             p.error(f'--spine_model_path is used by stage 2 (vertebrae) only: it centres its crops on the stage-1 prediction; '

@@ -225,6 +225,15 @@ def _describe(meta:dict, keys)->str:
     parts = [f'{k} {meta.get(k)!r}' for k in keys]
     return parts[0] + (f' ({", ".join(parts[1:])})' if len(parts) > 1 else '')
 
+def _unreadable(path:Path, e:Exception)->str:
+    "Why torch's safe loader refused `path`, in one line that never advises unsafe loading."
+    text = str(e)
+    if 'weights_only' in text:   # refused by the weights-only unpickler, whose advice (load unsafely) is not passed on
+        if 'GLOBAL' in text: return f'{path}: not a vertebrae_seg checkpoint (it holds Python objects other than tensors and plain values); it will not be unpickled'
+        return f'{path}: not a vertebrae_seg checkpoint (not a file of tensors and plain values that torch can read); it will not be unpickled'
+    msg = text.strip().splitlines()[0] if text.strip() else ''
+    return f'{path}: not a vertebrae_seg checkpoint (torch cannot read it: {type(e).__name__}: {msg[:200]})'
+
 def load_checkpoint(path:str|Path, # a file written by save_checkpoint
                     expect:dict|None=None, # meta values it must have, e.g. {'stage': 'spine', 'preset': 'small'}
                     map_location='cpu', # where the tensors go
@@ -233,9 +242,7 @@ def load_checkpoint(path:str|Path, # a file written by save_checkpoint
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f'{path}: no such checkpoint file')
     try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
-        raise CheckpointError(f'{path}: not a vertebrae_seg checkpoint (torch cannot read it: {type(e).__name__}: {msg[:200]})') from None
+    except Exception as e: raise CheckpointError(_unreadable(path, e)) from None
     if not isinstance(ckpt, dict) or ckpt.get('format') != CHECKPOINT_FORMAT:
         raise CheckpointError(f'{path}: not a vertebrae_seg checkpoint (no format {CHECKPOINT_FORMAT!r})')
     if ckpt.get('version', 0) > CHECKPOINT_VERSION:
