@@ -441,7 +441,8 @@ def predict_parser()->argparse.ArgumentParser:
     a('--batch_size', type=int, default=4, metavar='B', help='stage-3 crops per forward pass; default 4')
     a('--sequence_search', choices=SEQUENCE_SEARCHES, default='subsequence', help="stage 2's choice of labelled vertebrae: subsequence "
       "(default: the best consistent sequence, labels of the run may be left out) or whole_run (the paper's rule: every label of the run)")
-    a('--overwrite', action='store_true', help='replace outputs already in --output (without it a case with outputs fails)')
+    a('--overwrite', action='store_true', help='predict again cases whose outputs are in --output; without it a complete case is skipped, '
+      'one a killed run left half-written is redone, and one with other files of its names fails')
     a('--quiet', action='store_true', help='no progress bar and no report')
     return p
 
