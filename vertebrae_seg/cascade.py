@@ -367,14 +367,12 @@ def check_landmarks_in_image(landmarks_xyz_mm:dict, # VerSe label -> (3,) world 
                              source, # the centroid file, for the message
                              image_name, # the CT, for the message
                             ):
-    "Fail naming the centroid file when a landmark is not a finite position or lies outside the CT's voxels."
+    "Fail naming the centroid file when a landmark lies outside the CT's voxels (`read_centroids` has refused non-finite ones)."
     size = np.asarray(image.GetSize())
-    for l, p in landmarks_xyz_mm.items():
-        q, what = np.asarray(p, float).reshape(-1), VERTEBRA_NAMES.get(int(l), str(l))
-        if q.shape != (3,) or not np.isfinite(q).all(): raise VertebraeDataError(f'{source}: {what} has no finite position ({p!r})')
+    for l, q in landmarks_xyz_mm.items():
         idx = data.xyz_mm_to_xyz_index(image, q)
         if np.any(idx < -0.5) or np.any(idx > size - 0.5):
-            raise VertebraeDataError(f'{source}: {what} at {np.round(q, 1).tolist()} mm (world LPS) lies outside the CT {image_name} '
+            raise VertebraeDataError(f'{source}: {VERTEBRA_NAMES.get(int(l), l)} at {np.round(q, 1).tolist()} mm (world LPS) lies outside the CT {image_name} '
                                      f'(voxel index {np.round(idx, 1).tolist()} of a {"x".join(map(str, size))} grid)')
 
 def predict_images(models:CascadeModels, # from load_models

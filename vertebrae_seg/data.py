@@ -20,7 +20,7 @@ __all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'V
            'SPACING_RANGE_MM', 'HU_MAX_PLAUSIBLE', 'HU_BONE_MIN', 'CANONICAL_ORIENTATION', 'HU_MIN', 'HU_SCALE',
            'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel',
            'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'stale_temporaries',
-           'unwritable_folder', 'write_image', 'image_geometry', 'same_geometry', 'shared_verse_dir',
+           'unwritable_folder', 'write_image', 'image_geometry', 'same_geometry', 'grid_difference', 'shared_verse_dir',
            'write_dicom_series', 'check_ct', 'orientation_code', 'check_orientation_code', 'Reorientation', 'reorient',
            'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing',
            'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params', 'check_labels',
@@ -223,6 +223,19 @@ def same_geometry(a:sitk.Image, b:sitk.Image, tol:float=1e-4)->bool:
     "True if two images share size, spacing, origin and direction (within `tol`)."
     ga, gb = image_geometry(a), image_geometry(b)
     return ga['size_xyz'] == gb['size_xyz'] and all(np.allclose(ga[k], gb[k], atol=tol) for k in ('spacing_xyz_mm', 'origin_xyz_mm', 'direction'))
+
+def _fmt_geometry(v)->str:
+    return str(tuple(v)) if all(isinstance(x, (int, np.integer)) for x in v) else '(' + ', '.join(f'{x:.4g}' for x in v) + ')'
+
+def grid_difference(ref, # an image, or a reader holding a header (`sitk.ImageFileReader` after `ReadImageInformation`)
+                    other, # the same
+                    tol:float=1e-4, # tolerance on spacing, origin (mm) and direction
+                    ref_is:str='', other_is:str='', # words after each value, e.g. ' in the CT'
+                   )->str: # e.g. "origin_xyz_mm (1, 2, 3) vs (1, 2, 8)"; '' when the grids agree
+    "What differs between two grids, other's value first."
+    g, p = image_geometry(ref), image_geometry(other)
+    diff = [k for k in g if (g[k] != p[k] if k == 'size_xyz' else not np.allclose(g[k], p[k], atol=tol))]
+    return '; '.join(f'{k} {_fmt_geometry(p[k])}{other_is} vs {_fmt_geometry(g[k])}{ref_is}' for k in diff)
 
 # %% ../nbs/00_data.ipynb #35fac8e4
 def shared_verse_dir()->Path|None:
@@ -637,7 +650,7 @@ def read_mask(path:str|Path, # label map file
         raise VertebraeDataError(f'{path}: holds non-integer values; a label map is needed')
     check_labels(np.unique(arr), str(path), allow_background=True)
     if reference is not None and not same_geometry(img, reference):
-        raise VertebraeDataError(f'{path}: grid {image_geometry(img)} differs from its CT {image_geometry(reference)}')
+        raise VertebraeDataError(f'{path}: grid differs from its CT: {grid_difference(reference, img, 1e-4, " in the CT", " in the mask")}')
     return sitk.Cast(img, sitk.sitkUInt8)
 
 # %% ../nbs/00_data.ipynb #fbb8f815

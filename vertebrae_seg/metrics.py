@@ -264,8 +264,6 @@ PER_VERTEBRA_COLUMNS = ('name', 'label', 'vertebra', 'dice', 'iou', 'hd_mm', 'hd
 PER_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', *MARGIN_COLUMNS)
 SHOWN_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', 'relative_margin')  # printed on the console
 
-def _fmt_geometry(v)->str:
-    return str(tuple(v)) if all(isinstance(x, (int, np.integer)) for x in v) else '(' + ', '.join(f'{x:.4g}' for x in v) + ')'
 
 def check_same_grid(gt:sitk.Image, # the ground-truth label map
                     pred:sitk.Image, # the prediction
@@ -275,14 +273,9 @@ def check_same_grid(gt:sitk.Image, # the ground-truth label map
                    ):
     "Fail, naming both, unless the prediction is on the ground truth's grid: size, spacing, origin and direction."
     if data.same_geometry(gt, pred, tol): return
-    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): {_grid_difference(gt, pred, tol)}'
+    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): {data.grid_difference(gt, pred, tol)}'
                              ' (nothing is resampled: write the prediction on the ground truth grid)')
 
-def _grid_difference(ref, other, tol:float=1e-3, ref_is:str='', other_is:str='')->str:
-    "What differs between two grids (images, or readers holding a header), other vs ref; `*_is` follow each value (' in the CT')."
-    g, p = data.image_geometry(ref), data.image_geometry(other)
-    diff = [k for k in g if (g[k] != p[k] if k == 'size_xyz' else not np.allclose(g[k], p[k], atol=tol))]
-    return '; '.join(f'{k} {_fmt_geometry(p[k])}{other_is} vs {_fmt_geometry(g[k])}{ref_is}' for k in diff)
 
 def check_mask_on_ct(mask:sitk.Image, # a ground-truth label map
                      mask_path, # its file, named in the message
@@ -296,7 +289,7 @@ def check_mask_on_ct(mask:sitk.Image, # a ground-truth label map
         else: ct = sitk.ImageFileReader(); ct.SetFileName(str(path)); ct.ReadImageInformation()
     except (RuntimeError, VertebraeDataError): return
     if not data.same_geometry(ct, mask, tol):
-        raise VertebraeDataError(f'{mask_path}: the ground-truth mask is not on the grid of its CT ({image_path}): {_grid_difference(ct, mask, tol, " in the CT", " in the mask")}')
+        raise VertebraeDataError(f'{mask_path}: the ground-truth mask is not on the grid of its CT ({image_path}): {data.grid_difference(ct, mask, tol, " in the CT", " in the mask")}')
 
 # %% ../nbs/08_metrics.ipynb #11956271
 def _level_key(label:int)->float:

@@ -28,10 +28,11 @@ from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_che
 # %% auto #0
 __all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS',
            'LABELS_UNCERTAIN_BELOW', 'Stage2Config', 'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xyz',
-           'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps', 'full_height_heatmaps',
-           'SequenceParams', 'candidates_from_maxima', 'SequenceDetails', 'sequence_details', 'select_sequence',
-           'plot_sequence', 'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin', 'Localization',
-           'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model', 'train_stage2', 'load_stage2']
+           'spine_column', 'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps',
+           'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima', 'SequenceDetails', 'sequence_details',
+           'select_sequence', 'plot_sequence', 'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin',
+           'Localization', 'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model',
+           'train_stage2', 'load_stage2']
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
 def _paper_train2()->TrainConfig:
@@ -111,11 +112,21 @@ class Stage2Model(nn.Module):
 # %% ../nbs/05_stage2.ipynb #6414c7b7
 def spine_xy_truth(case:Case)->np.ndarray:
     "x and y (mm) of the mean of a case's centroids: the training crops' centre."
-    return np.stack(list(case.centroids_xyz_mm.values()))[:, :2].mean(0)
+    return np.stack(list(case.centroids_xyz_mm.values())).mean(0)[:2]
 
 def case_spine_xyz(case:Case)->np.ndarray:
     "(3,) a point of the column of a case, world mm: a stage-1 model's centre when the case carries one, else the mean centroid."
     return np.stack(list(case.centroids_xyz_mm.values())).mean(0) if case.spine_xyz_mm is None else np.asarray(case.spine_xyz_mm, float)
+
+def spine_column(volume:Volume, # the canonical CT
+                 point_xyz_mm, # (3,) a point of the column (or (2,) x, y: taken at the scan's mid-height), world mm
+                ):
+    "The column through a point along the scan's own z axis: a function from mm above the first slice to a world point."
+    p = np.asarray(point_xyz_mm, float).reshape(-1)
+    if p.shape == (2,): p = np.r_[p, volume.centre_xyz_mm[2]]
+    ix, iy = volume.xyz_mm_to_index(p)[:2]
+    sz = float(volume.spacing_xyz_mm[2])
+    return lambda z_mm: volume.index_to_xyz_mm([ix, iy, z_mm / sz])
 
 def case_spine_xy(case:Case)->np.ndarray:
     "x and y (mm) of the column of a case: a stage-1 model's centre when the case carries one, else `spine_xy_truth`."
@@ -132,16 +143,15 @@ def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
     for _ in range(cfg.train.batch_size):
         case = cases[int(rng.integers(len(cases)))]
         img = case.image
-        ix, iy = img.xyz_mm_to_index(case_spine_xyz(case))[:2]
-        column = lambda iz: img.index_to_xyz_mm([ix, iy, iz])  # world point of the column at slice iz (the scan's own z axis)
+        column, sz = spine_column(img, case_spine_xyz(case)), float(img.spacing_xyz_mm[2])
         nz = img.size_xyz[2] - 1
-        grid = CropGrid(cfg.size_xyz, cfg.spacing_mm, column(rng.uniform(0, nz)), img.direction)
+        grid = CropGrid(cfg.size_xyz, cfg.spacing_mm, column(rng.uniform(0, nz) * sz), img.direction)
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         out['image'].append(crop_input(case.image, m, rng if augment else None)[0])  # (1, D, H, W)
         xyz_mm, valid = centroids_to_landmarks(case.centroids_xyz_mm)  # (26, 3) NaN where absent, (26,)
         idx = m.input_mm_to_index(xyz_mm)
         inside = valid & np.all((idx >= 0) & (idx <= n1), 1)
-        ends = m.input_mm_to_index([column(0), column(nz)])[:, 2]  # the scan's end slices in crop z
+        ends = m.input_mm_to_index([column(0.0), column(nz * sz)])[:, 2]  # the scan's end slices in crop z
         out['xyz_index'].append(np.nan_to_num(idx)); out['valid'].append(valid); out['inside'].append(inside)
         out['mask'].append(z_margin_mask(cfg.size_xyz[2], ends, cfg.z_margin_mm / cfg.spacing_mm)[0])
     as_t = lambda a, dt: torch.as_tensor(np.stack(a), dtype=dt)
@@ -187,11 +197,7 @@ def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set he
                          device=None, # where the network runs; None: where its weights are
                         )->StageHeatmaps:
     "Heatmaps of the whole scan height: overlapping windows merged by voxel-wise maximum."
-    p = np.asarray(spine_xy_mm, float).reshape(-1)
-    if p.shape == (2,): p = np.r_[p, volume.centre_xyz_mm[2]]  # a column (x, y): taken at the scan's mid-height
-    ix, iy = volume.xyz_mm_to_index(p)[:2]
-    sz = float(volume.spacing_xyz_mm[2])
-    column = lambda z_mm: volume.index_to_xyz_mm([ix, iy, z_mm / sz])  # world point of the column, z_mm along the scan's own z axis
+    column, sz = spine_column(volume, spine_xy_mm), float(volume.spacing_xyz_mm[2])
     n_z = volume.size_xyz[2] - 1
     check_inside(volume, column(n_z * sz / 2), 'spine centre')
     dev = next(model.parameters()).device if device is None else resolve_device(device)

@@ -220,9 +220,9 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
     return out
 
 # %% ../nbs/06_stage3.ipynb #9a45cbd7
-def _axis_weights(lo:int, hi:int, origin:float, spacing:float, first_mm:float, crop_spacing:float, n:int)->torch.Tensor:
-    "(hi - lo + 1, n) linear interpolation weights from a crop axis to CT voxels lo..hi."
-    pos = (origin + np.arange(lo, hi + 1) * spacing - first_mm) / crop_spacing  # continuous crop indices
+def _axis_weights(lo:int, hi:int, spacing:float, first_mm:float, crop_spacing:float, n:int)->torch.Tensor:
+    "(hi - lo + 1, n) linear interpolation weights from a crop axis to CT voxels lo..hi; positions in mm from the CT's voxel 0."
+    pos = (np.arange(lo, hi + 1) * spacing - first_mm) / crop_spacing  # continuous crop indices
     k = np.clip(np.floor(pos).astype(int), 0, n - 2); f = np.clip(pos - k, 0.0, 1.0)
     w = np.zeros((len(pos), n), np.float32)
     w[np.arange(len(pos)), k] = 1 - f; w[np.arange(len(pos)), k + 1] = f
@@ -258,9 +258,9 @@ def resample_crop(values_zyx:torch.Tensor, # (D, H, W) values on the crop grid
     (lx, ly, lz), (hx, hy, hz) = box
     D, H, W = values_zyx.shape
     s, cs = np.asarray(spacing_xyz_mm, float), np.asarray(grid.spacing_xyz_mm, float) * np.ones(3)
-    wx = _axis_weights(lx, hx, 0.0, s[0], first[0], cs[0], W)
-    wy = _axis_weights(ly, hy, 0.0, s[1], first[1], cs[1], H)
-    wz = _axis_weights(lz, hz, 0.0, s[2], first[2], cs[2], D)
+    wx = _axis_weights(lx, hx, s[0], first[0], cs[0], W)
+    wy = _axis_weights(ly, hy, s[1], first[1], cs[1], H)
+    wz = _axis_weights(lz, hz, s[2], first[2], cs[2], D)
     v = values_zyx.float().cpu() @ wx.T  # (D, H, x)
     v = (wy @ v)  # (D, y, x)
     return torch.einsum('zd,dyx->zyx', wz, v)
