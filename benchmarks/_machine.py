@@ -1,15 +1,8 @@
 """What every benchmark records about the machine it ran on."""
-import os, platform
+import os
 from pathlib import Path
 
-
-def cpu_model() -> str:
-    "The CPU model name from /proc/cpuinfo (Linux), else what platform knows."
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.lower().startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
+from vertebrae_seg.training import cpu_model  # the CPU model name, as the demo report gives it
 
 
 def pin_one_core() -> str:

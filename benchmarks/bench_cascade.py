@@ -63,6 +63,7 @@ def main(argv=None):
     p.add_argument('--model_dir', default=str(ROOT / 'data_samples' / 'models' / 'small'), help='model folder (spine.pt, vertebrae.pt, segmentation.pt)')
     p.add_argument('--device', default='cpu', help='cpu or cuda; default cpu')
     p.add_argument('--no-large', action='store_true', help='skip the 512 x 512 x 600 case')
+    p.add_argument('--large-only', action='store_true', help='only the 512 x 512 x 600 case')
     p.add_argument('--out', type=Path, help='result JSON; default benchmarks/results/cascade_<device>.json')
     p.add_argument('--one', help=argparse.SUPPRESS)   # the child process: run one case, print its JSON
     a = p.parse_args(argv)
@@ -70,11 +71,16 @@ def main(argv=None):
     sys.path.insert(0, str(Path(__file__).parent))
     from _machine import cpu_model, load_average, run_record, write_result
     load = load_average()
-    images = sorted(str(f) for f in (ROOT / 'data_samples').glob('phantom-*/*_ct.nii.gz'))
+    images = [] if a.large_only else sorted(str(f) for f in (ROOT / 'data_samples').glob('phantom-*/*_ct.nii.gz'))
+    dev = f'CPU: {cpu_model()}'
+    if a.device.startswith('cuda'):
+        import torch
+        dev = f'GPU: {torch.cuda.get_device_name()} (host {cpu_model()})'
+    out = a.out or Path(__file__).resolve().parent / 'results' / f"cascade_{a.device.split(':')[0]}.json"
     with tempfile.TemporaryDirectory() as d:
         made = None
-        if not a.no_large:
-            made = large_phantom(Path(d) / 'large-512x512x600_ct.nii.gz'); images.append(str(Path(d) / 'large-512x512x600_ct.nii.gz'))
+        if not a.no_large:  # the large case first: the one the targets are about
+            made = large_phantom(Path(d) / 'large-512x512x600_ct.nii.gz'); images.insert(0, str(Path(d) / 'large-512x512x600_ct.nii.gz'))
             print(f'large phantom written in {made["seconds"]} s (labels {made["labels"]})', flush=True)
         cases = []
         for im in images:
@@ -83,17 +89,12 @@ def main(argv=None):
             c = json.loads(r.stdout.strip().splitlines()[-1]); cases.append(c)
             print(f"{c['case']}: {c['mvox']} Mvox, {c['vertebrae']} vertebrae, {c['total_s']:.2f} s (stages {c['by_stage']}), "
                   f"peak RSS {c['peak_rss_gb']:.2f} GB" + (f", GPU {c['peak_gpu_gb']:.2f} GB" if 'peak_gpu_gb' in c else ''), flush=True)
-    dev = f'CPU: {cpu_model()}'
-    if a.device.startswith('cuda'):
-        import torch
-        dev = f'GPU: {torch.cuda.get_device_name()} (host {cpu_model()})'
-    large = [c for c in cases if c['case'].startswith('large')]
-    res = dict(benchmark='the cascade (stages 1-3, reading and writing) per CT, one process per case', device=dev, model_dir=a.model_dir,
-               cases=cases, large_phantom=made, host_target_gb=HOST_TARGET_GB,
-               large_within_host_target=(large[0]['peak_rss_gb'] <= HOST_TARGET_GB) if large else None, **run_record(load))
-    if large and 'peak_gpu_gb' in large[0]: res.update(gpu_target_gb=GPU_TARGET_GB, large_within_gpu_target=large[0]['peak_gpu_gb'] <= GPU_TARGET_GB)
-    out = a.out or Path(__file__).resolve().parent / 'results' / f"cascade_{a.device.split(':')[0]}.json"
-    write_result(res, out)
+            large = [c for c in cases if c['case'].startswith('large')]  # written after every case: a run cut short keeps what it measured
+            res = dict(benchmark='the cascade (stages 1-3, reading and writing) per CT, one process per case', device=dev, model_dir=a.model_dir,
+                       cases=cases, large_phantom=made, host_target_gb=HOST_TARGET_GB,
+                       large_within_host_target=(large[0]['peak_rss_gb'] <= HOST_TARGET_GB) if large else None, **run_record(load))
+            if large and 'peak_gpu_gb' in large[0]: res.update(gpu_target_gb=GPU_TARGET_GB, large_within_gpu_target=large[0]['peak_gpu_gb'] <= GPU_TARGET_GB)
+            write_result(res, out)
     print(f'{dev}; load average before {load}; wrote {out}')
 
 

@@ -103,7 +103,8 @@ def fused_copy(opt:torch.optim.Optimizer, **flags)->torch.optim.Optimizer:
     "The same optimiser (groups, lr scales, settings) rebuilt with extra constructor flags (fused, capturable)."
     accepts = inspect.signature(type(opt)).parameters  # SGD has no `capturable`: its step needs none to be captured
     defaults = {k: v for k, v in opt.defaults.items() if k not in ('foreach', 'fused', 'capturable', 'differentiable')}
-    return type(opt)([{k: v for k, v in g.items()} for g in opt.param_groups], **defaults, **{k: v for k, v in flags.items() if k in accepts})
+    drop = ('foreach', 'fused', 'capturable', 'differentiable')  # the groups carry these too, and a group's value wins over the constructor's
+    return type(opt)([{k: v for k, v in g.items() if k not in drop} for g in opt.param_groups], **defaults, **{k: v for k, v in flags.items() if k in accepts})
 
 
 class Runner:
@@ -326,11 +327,19 @@ def main(argv=None):
     peak = a.peak_tflops or (bf16_peak(info['device_name']) if cuda else None)
     out_path = a.out or Path(__file__).resolve().parent / 'results' / f"training_{'cuda' if cuda else 'cpu'}.json"
     old = json.loads(out_path.read_text()) if out_path.exists() else {}
-    runs = [r for r in old.get('runs', []) if not (r['stage'] in a.stages and r['preset'] == preset)]
+    runs = old.get('runs', [])  # rows of earlier calls; a row measured again replaces its namesake (stage, preset, batch, configuration)
     print(f"{info['device_name']} ({a.device}, torch {info['torch']}); preset {preset}; bf16 peak {peak} TFLOP/s", flush=True)
     UNet3D = seed_unet(a.seed_repo) if a.seed_repo else None
     probe = conv_probe(device) if cuda else None
     if probe: print(f"conv3d probe {probe['input_shape']}: bf16 vs fp32 relative L2 {probe['rel_l2']:.2e} ({'ok' if probe['ok'] else 'WRONG'})", flush=True)
+
+    def save():
+        checks = dict(old.get('conv_probe') or {}, **({'latest': probe} if probe else {}))
+        res = dict(benchmark='training steps per stage, lever by lever, beside the seed U-Net', info=info, bf16_peak_tflops=peak,
+                   steps=a.steps, warmup=a.warmup, runs=runs, conv_probe=checks or None,
+                   notes='seconds per step are medians; tflops = 3 x forward FLOPs x batch / compute seconds; it_per_s includes the data time '
+                         '(sampling on the CPU unless gpu_data); the fit row is the project loop with its per-step logging (bf16 autocast on CUDA)')
+        write_result(res, out_path)
 
     with tempfile.TemporaryDirectory() as tmp:
         mvox = a.phantom_mvox or (20.0 if cuda else 1.5)
@@ -343,13 +352,11 @@ def main(argv=None):
             check = bf16_check(st1, device)
             print(f"\n{name} ({preset}, {'x'.join(map(str, st1.size_xyz))}, {st1.flops / 1e9:.1f} GFLOP forward): "
                   f"bf16 vs fp32 relative L2 {check['rel_l2']:.2e}", flush=True)
-            batches = []
-            for b in a.batches:
-                if b == 'max':
-                    if not cuda: continue
-                    batches.append(largest_batch(st_for, {l for l in a.levers if l not in ('compile', 'cuda_graphs')}, device, a.warmup))
-                else: batches.append(int(b))
-            for b in dict.fromkeys(batches):
+            def record(row:dict):
+                "Keep a row and write the result file at once: a run cut short keeps what it measured."
+                key = lambda r: (r['stage'], r['preset'], r['batch'], r['config'])
+                runs[:] = [r for r in runs if key(r) != key(row)] + [row]; save()
+            def run_batch(b:int):
                 st = st_for(b)
                 todo = configs(a.levers, device) if b == 1 else [('all', set(l for l in a.levers if cuda or l not in CUDA_ONLY))]
                 for cname, levers in todo:
@@ -362,29 +369,29 @@ def main(argv=None):
                     row = dict(stage=name, preset=preset, batch=b, config=cname, levers=sorted(levers), size_xyz=list(st.size_xyz),
                                gflop_forward=st.flops / 1e9, **r)
                     if peak and 'tflops' in r: row['fraction_of_bf16_peak'] = r['tflops'] / peak
-                    runs.append(row)
+                    record(row)
                     print(f"  batch {b:3d} {cname:18s} " + (f"error: {r['error']}" if 'error' in r else
                           f"data {r['data_s'] * 1e3:7.1f} ms, compute {r['compute_s'] * 1e3:7.1f} ms, {r['it_per_s']:6.2f} it/s, "
                           f"{r['tflops']:6.2f} TFLOP/s" + (f" ({row['fraction_of_bf16_peak']:.0%} of peak)" if 'fraction_of_bf16_peak' in row else '')
                           + (f", {r['peak_gib']:.1f} GiB" if 'peak_gib' in r else '')), flush=True)
-                if UNet3D is not None:
-                    r = time_seed(UNet3D, st, device, b, a.warmup, a.steps)
-                    runs.append(dict(stage=name, preset=preset, batch=b, config='seed_unet3d', levers=[], size_xyz=list(st.size_xyz), **r))
-                    print(f"  batch {b:3d} {'seed UNet3D':18s} " + (f"error: {r['error']}" if 'error' in r else
-                          f"compute {r['compute_s'] * 1e3:7.1f} ms, {r['it_per_s_compute']:6.2f} it/s, {r['parameters']:,d} parameters, "
-                          f"{r['gflop_forward']:.1f} GFLOP forward"), flush=True)
+                    if cname == 'baseline' and UNet3D is not None:  # the earlier port's U-Net beside our baseline, at batch 1
+                        r = time_seed(UNet3D, st, device, b, a.warmup, a.steps)
+                        record(dict(stage=name, preset=preset, batch=b, config='seed_unet3d', levers=[], size_xyz=list(st.size_xyz), **r))
+                        print(f"  batch {b:3d} {'seed UNet3D':18s} " + (f"error: {r['error']}" if 'error' in r else
+                              f"compute {r['compute_s'] * 1e3:7.1f} ms, {r['it_per_s_compute']:6.2f} it/s, {r['parameters']:,d} parameters, "
+                              f"{r['gflop_forward']:.1f} GFLOP forward"), flush=True)
+            fixed = sorted({int(x) for x in a.batches if x != 'max'})
+            for b in fixed: run_batch(b)  # batch 1: every lever, and the earlier port's U-Net beside the baseline
             if not a.no_fit:
                 r = time_fit(st1, device, a.steps)
-                runs.append(dict(stage=name, preset=preset, batch=1, config='fit', levers=['bf16'] if uses_bf16(st1.cfg.train, device) else [], size_xyz=list(st1.size_xyz), **r))
+                record(dict(stage=name, preset=preset, batch=1, config='fit', levers=['bf16'] if uses_bf16(st1.cfg.train, device) else [], size_xyz=list(st1.size_xyz), **r))
                 print(f"  batch   1 {'fit (the loop)':18s} {r['step_s'] * 1e3:7.1f} ms per step, {r['it_per_s']:6.2f} it/s", flush=True)
-            runs.append(dict(stage=name, preset=preset, batch=1, config='bf16_check', levers=['bf16'], size_xyz=list(st1.size_xyz), **check))
+            if cuda and 'max' in a.batches:  # then all levers at the largest batch that fits
+                b = largest_batch(st_for, {l for l in a.levers if l not in ('compile', 'cuda_graphs')}, device, a.warmup)
+                if b not in fixed: run_batch(b)
+            record(dict(stage=name, preset=preset, batch=1, config='bf16_check', levers=['bf16'], size_xyz=list(st1.size_xyz), **check))
 
-    checks = dict(old.get('conv_probe') or {}, **({'latest': probe} if probe else {}))
-    res = dict(benchmark='training steps per stage, lever by lever, beside the seed U-Net', info=info, bf16_peak_tflops=peak,
-               steps=a.steps, warmup=a.warmup, runs=runs, conv_probe=checks or None,
-               notes='seconds per step are medians; tflops = 3 x forward FLOPs x batch / compute seconds; it_per_s includes the data time '
-                     '(sampling on the CPU unless gpu_data); the fit row is the project loop with its per-step logging (bf16 autocast on CUDA)')
-    write_result(res, out_path)
+    save()
     print(f'\nwrote {out_path}')
 
 

@@ -1,10 +1,12 @@
 """Write benchmarks/RESULTS.md and its figure from the result JSONs in benchmarks/results/.
 
-Reads training_<device>.json (bench_training.py), cascade_<device>.json (bench_cascade.py) and networks_*.json
-(bench_networks.py) where present, and writes one section per file with the device, driver, torch version and date
-it was measured on. The figure (results/training_<device>.png) shows iterations/s per stage and configuration, the
-seed's U-Net beside them. Targets of the speed issue are checked where the figures exist:
->= 3x the seed's step rate, >= 30 % of the bf16 peak, the cascade on a 512 x 512 x 600 CT in <= 5 s and <= 8 GB of GPU memory.
+Reads training_<device>.json (bench_training.py), cascade_<device>.json (bench_cascade.py), networks_*.json
+(bench_networks.py), profile_*.json (profile_steps.py), demo_*.json (bench_demo.py) and real_ct.json (bench_real.py)
+where present, and writes one section per file with the machine, driver, torch version and date it was measured on;
+notes.md there (findings in words) is appended as it is. The figure (results/training_<device>.png) shows
+iterations/s per stage and configuration, the seed's U-Net beside them. The GPU targets are checked where the figures
+exist: >= 3x the seed's step rate, >= 30 % of the bf16 peak, the cascade on a 512 x 512 x 600 CT in <= 5 s and <= 8 GB
+of GPU memory.
 
     python benchmarks/make_results.py [--results benchmarks/results] [--out benchmarks/RESULTS.md]
 """
@@ -56,7 +58,7 @@ def training_section(res:dict, fig:Path, root:Path)->list:
             out.append(f"| {r['stage']} | {r['batch']} | {r['config']} | | | | | | | {r['error']} |"); continue
         data = r.get('data_s'); comp = r.get('compute_s', r.get('step_s'))
         rate = r.get('it_per_s', r.get('it_per_s_compute'))
-        note = 'the project loop (fit)' if r['config'] == 'fit' else ('compute only, fp32 as its trainer runs it' if r['config'] == 'seed_unet3d' else '')
+        note = r.get('note') or ('the project loop (fit)' if r['config'] == 'fit' else ('compute only, fp32 as its trainer runs it' if r['config'] == 'seed_unet3d' else ''))
         out.append(f"| {r['stage']} | {r['batch']} | {r['config']} | {'' if data is None else f'{data * 1e3:.1f}'} | {comp * 1e3:.1f} | {rate:.2f} | "
                    f"{r['tflops']:.2f} | {'' if 'fraction_of_bf16_peak' not in r else format(r['fraction_of_bf16_peak'], '.0%')} | "
                    f"{'' if 'peak_gib' not in r else format(r['peak_gib'], '.1f')} | {note} |")
@@ -116,13 +118,39 @@ def real_section(res:dict)->list:
 
 
 def demo_section(res:dict)->list:
-    "vseg-demo runs on held-out phantoms (their report/summary.json), collected by hand with the command of each."
-    out = ['## vseg-demo on held-out phantoms', '', f"{res['benchmark']}; {res['device']}. Targets: {res['targets']}.", '',
-           '| command | stage-2 steps | identified (pooled) | localization mm | Dice | minutes | note |', '|---|---|---|---|---|---|---|']
+    "vseg-demo per training recipe and seed (bench_demo.py): each run, then the worst of the seeds per recipe."
+    out = ['## vseg-demo on held-out phantoms', '', f"{res['benchmark']}; {res['device']}, measured {res.get('date_utc', '?')}. "
+           f"Targets: {res['targets']}. `python benchmarks/bench_demo.py --recipes ... --seeds 0 1 2`.", '',
+           '| recipe | seed | instruction set | training precision | identified (pooled) | localization mm | Dice | minutes |', '|---|---|---|---|---|---|---|---|']
     for r in res['runs']:
-        m = r['summary']['metrics']
-        out.append(f"| `{r['command']}` | {r['stage2_steps']} | {m['id_rate']:.3f} | {m['mld_mm']:.2f} | {m['dice']:.3f} | "
-                   f"{r['summary']['seconds']['total'] / 60:.1f} | {r.get('note', '')} |")
+        s, m = r['summary'], r['summary']['metrics']
+        out.append(f"| {r['recipe']} | {r['seed']} | {r['cpu_isa']} | {s['training_precision']} | {m['id_rate']:.3f} | {m['mld_mm']:.2f} | "
+                   f"{m['dice']:.3f} | {s['seconds']['total'] / 60:.1f} |")
+    out += ['', '| recipe | instruction set | seeds | worst identified | worst localization mm | worst Dice | longest minutes | recipe |', '|---|---|---|---|---|---|---|---|']
+    for key in dict.fromkeys((r['recipe'], r['cpu_isa']) for r in res['runs']):
+        rs = [r for r in res['runs'] if (r['recipe'], r['cpu_isa']) == key]
+        ms = [r['summary']['metrics'] for r in rs]
+        out.append(f"| {key[0]} | {key[1]} | {len(rs)} | {min(m['id_rate'] for m in ms):.3f} | {max(m['mld_mm'] for m in ms):.2f} | "
+                   f"{min(m['dice'] for m in ms):.3f} | {max(r['summary']['seconds']['total'] for r in rs) / 60:.1f} | {rs[0]['note']} |")
+    return out + ['']
+
+
+def profile_section(res:dict)->list:
+    "CPU training steps part by part, per instruction set and precision (profile_steps.py)."
+    parts = ('sample', 'to_device', 'forward', 'targets', 'loss', 'log', 'backward', 'optimizer', 'other')
+    out = ['## CPU training steps, part by part', '', f"{res['benchmark']}; CPU: {res['cpu']}, measured {res.get('date_utc', '?')}; "
+           f"{res['steps']} steps after {res['warmup']} warm-up steps. `python benchmarks/profile_steps.py`. Instruction sets below the CPU's own "
+           "are oneDNN and ATen capped on this CPU (ONEDNN_MAX_CPU_ISA), not other CPUs. Shares of the loop's time per step; 'other' is the loop "
+           "(progress bar, log rows) beyond the timed parts.", '',
+           '| code | instruction set | precision | stage | ms per step (fit) | ' + ' | '.join(parts) + ' |', '|---' * (5 + len(parts)) + '|']
+    for r in res['runs']:
+        f = r['fit_step_s']
+        out.append(f"| {r.get('label') or ''} | {r['isa']} | {r['precision']} | {r['stage']} | {f * 1e3:.0f} | "
+                   + ' | '.join(f"{r['seconds'].get(k, 0.0) / f:.0%}" for k in parts) + ' |')
+    tops = {r['stage']: r['sample_top'][:3] for r in res['runs'] if r.get('sample_top')}
+    if tops:
+        out += ['', 'Inside `sample` (cProfile, cumulative seconds per step, the last run of each stage): ' + '; '.join(
+            f"{st}: " + ', '.join(f"{t['function']} {t['s'] * 1e3:.1f} ms" for t in top) for st, top in tops.items()) + '.']
     return out + ['']
 
 
@@ -141,12 +169,14 @@ def main(argv=None):
     for f in sorted(a.results.glob('cascade_*.json')):
         lines += cascade_section(json.loads(f.read_text(encoding='utf-8'))); found = True
     if (a.results / 'real_ct.json').exists(): lines += real_section(json.loads((a.results / 'real_ct.json').read_text(encoding='utf-8')))
+    for f in sorted(a.results.glob('profile_*.json')): lines += profile_section(json.loads(f.read_text(encoding='utf-8')))
     for f in sorted(a.results.glob('demo_*.json')): lines += demo_section(json.loads(f.read_text(encoding='utf-8')))
     if not any(a.results.glob('*cuda*.json')):
         lines += ['## GPU', '', 'No GPU figures are recorded yet. On a CUDA machine run, from the repository root:', '', '```',
                   'python benchmarks/bench_training.py --device cuda --seed-repo PATH/TO/Coarse-to-Fine-Vertebrae-Segmentation',
                   'python benchmarks/bench_cascade.py --device cuda --model_dir MODELS   # paper-preset models, e.g. from the CUDA section of 09_cascade',
                   'python benchmarks/make_results.py', '```', '']
+    if (a.results / 'notes.md').exists(): lines += [(a.results / 'notes.md').read_text(encoding='utf-8').strip(), '']  # findings in words
     if not found: raise SystemExit(f'{a.results}: no training_*.json or cascade_*.json')
     a.out.write_text('\n'.join(lines), encoding='utf-8')
     print(f'wrote {a.out}')

@@ -28,7 +28,7 @@ from .stage1 import SpineResult, load_stage1, predict_spine
 from .stage2 import (LABELS_UNCERTAIN_BELOW, SEQUENCE_SEARCHES, LabellingMargin, Localization, SequenceParams,
                                    candidates_from_maxima, full_height_heatmaps, labelling_margin, load_stage2, sequence_details)
 from .stage3 import check_landmarks, load_stage3, merge_vertebrae, vertebra_probabilities
-from .training import AMP_MODES, CheckpointError, TrainConfig, resolve_device, to_plain, uses_bf16
+from .training import AMP_MODES, CheckpointError, TrainConfig, cpu_isa, cpu_model, resolve_device, to_plain
 
 # %% auto #0
 __all__ = ['STAGE_FILES', 'LOADERS', 'COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'DEMO_SEEDS', 'DEMO_TARGETS', 'MeanEnsemble',
@@ -499,7 +499,8 @@ def _report_md(s:dict, out:Path, names:list)->str:
     m, t = s['metrics'], s['targets']
     f = lambda v, k: 'n/a' if v is None or not np.isfinite(v) else f'{v:.{k}f}'
     row = lambda k, label, v, unit: f"| {label} | {v} {unit} | {DEMO_TARGETS[k][0]} {DEMO_TARGETS[k][1]:g} {unit} | {'met' if t[k] else 'missed'} |"
-    lines = [f"# vseg-demo report", '', f"{s['preset']} preset on {s['device']} (training in {s['training_precision']}), {s['cases']['test']} test phantoms "
+    hw = s['device'] + (f" ({s['cpu']}; instruction set {s['cpu_isa']}, {s['cpu_threads']} threads)" if s['device'] == 'cpu' else '')
+    lines = [f"# vseg-demo report", '', f"{s['preset']} preset on {hw}, training in {s['training_precision']}, seed {s['seed']}; {s['cases']['test']} test phantoms "
              f"(seed {DEMO_SEEDS['test']}), trained on {s['cases']['train']} (seed {DEMO_SEEDS['train']}), validated on {s['cases']['val']} "
              f"(seed {DEMO_SEEDS['val']}).", '', '| measure | value | target | |', '|---|---|---|---|',
              row('id_rate', 'identification rate (pooled)', f(m['id_rate'], 3), ''),
@@ -520,6 +521,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
              overwrite:bool=False, # replace a demo already in out_dir
              progress:bool=True, # progress bars and messages
              amp:str='auto', # bf16 autocast in training: 'auto' (where bf16 is native), 'bf16' or 'off' (TrainConfig.amp)
+             seed:int=0, # seed of the three training runs (initial weights, crops); the phantom sets stay DEMO_SEEDS
             )->dict: # the summary (also report/summary.json)
     "The main job: phantoms -> train three stages -> predict the test set -> evaluate -> report."
     out = Path(out_dir); t_all = time.perf_counter()
@@ -527,17 +529,21 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     if (out / 'report' / 'summary.json').exists() and not overwrite:
         raise FileExistsError(f'{out}: already holds a demo (report/summary.json); pass --overwrite to run it again')
     dev, log, secs = resolve_device(device), (print if progress else (lambda *a, **k: None)), {}
-    precision = 'bf16 autocast' if uses_bf16(TrainConfig(amp=amp), dev) else 'float32'  # a bad amp fails here, before any work
+    TrainConfig(amp=amp)  # a bad amp fails here, before any work
 
     t0 = time.perf_counter(); csv = demo_phantoms(out / 'phantoms', n, overwrite, progress); secs['phantoms'] = time.perf_counter() - t0
     (out / 'model').mkdir(parents=True, exist_ok=True)
+    used = {}  # stage -> the precision its run trained in
     for stage in STAGE_FILES:
-        argv = ['--stage', stage, '--csv', csv, '--output', out / 'runs', '--preset', preset, '--device', str(dev), '--amp', amp]
+        argv = ['--stage', stage, '--csv', csv, '--output', out / 'runs', '--preset', preset, '--device', str(dev), '--amp', amp, '--seed', str(seed)]
         argv += (['--iterations', str(iterations[stage])] if iterations and stage in iterations else [])
         argv += (['--overwrite'] if overwrite else []) + ([] if progress else ['--quiet'])
         if stage == 'vertebrae': argv += ['--spine_model_path', out / 'model' / 'spine.pt']
         t0 = time.perf_counter(); train.run(argv); secs[f'train {stage}'] = time.perf_counter() - t0
         shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'best.pt', out / 'model' / STAGE_FILES[stage])
+        used[stage] = json.loads((out / 'runs' / stage / 'csv_split' / 'config.json').read_text())['train_config']['amp']  # 'auto' resolved
+    names = {'bf16': 'bf16 autocast', 'off': 'float32'}
+    precision = names[used['spine']] if len(set(used.values())) == 1 else ', '.join(f'{st} {names[a]}' for st, a in used.items())
     table = data.read_dataset_csv(csv); test = table[table.type == 'test']
     t0 = time.perf_counter()
     (out / 'predictions').mkdir(parents=True, exist_ok=True)  # scored even when every case failed: each counts as missed
@@ -555,8 +561,8 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     sm = ev.summary()
     m = dict(id_rate=sm['identification']['pooled_id_rate'], mld_mm=sm['per_vertebra']['loc_error_mm']['mean'], dice=sm['per_vertebra']['dice']['mean'])
     values = dict(m, minutes=secs['total'] / 60)
-    s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu_threads=torch.get_num_threads(),
-             training_precision=precision,
+    s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_model(), cpu_isa=cpu_isa(),
+             cpu_threads=torch.get_num_threads(), training_precision=precision, seed=seed,
              cases={k: int(v) for k, v in n.items()}, metrics=m, seconds=secs, failed=rep.failed,
              targets={k: _target_met(values[k], r) for k, r in DEMO_TARGETS.items()})
     atomic_write(rpt / 'summary.json', lambda tmp: tmp.write_text(json.dumps(s, indent=1) + '\n'), overwrite=True)
@@ -578,14 +584,17 @@ def demo_main(argv:list|None=None)->int:
     p.add_argument('--iterations', type=int, nargs=3, metavar=('SPINE', 'VERTEBRAE', 'SEGMENTATION'), help="steps per stage; default: the preset's")
     p.add_argument('--device', default='auto', help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
     p.add_argument('--amp', choices=AMP_MODES, default='auto', help='bf16 autocast in training: auto (where bf16 is native: CUDA GPUs, '
-                   'CPUs with AMX), bf16 or off (float32 throughout); default auto')
+                   'CPUs with AMX or AVX-512 BF16), bf16 or off (float32 throughout); default auto')
+    p.add_argument('--seed', type=int, default=0, metavar='S', help='seed of the three training runs (initial weights and crops; '
+                   'the phantom sets stay the same); default 0')
     p.add_argument('--overwrite', action='store_true', help='run again where DIR already holds a demo')
     p.add_argument('--quiet', action='store_true', help='no progress bars and messages')
     a = p.parse_args(argv)
     for k in ('n_train', 'n_val', 'n_test'):
         if getattr(a, k) < 1: p.error(f'--{k} {getattr(a, k)}: need at least one case')
+    if a.seed < 0: p.error(f'--seed {a.seed}: must be >= 0')
     its = None if a.iterations is None else dict(zip(STAGE_FILES, a.iterations))
-    try: s = run_demo(a.output, a.preset, dict(train=a.n_train, val=a.n_val, test=a.n_test), its, a.device, a.overwrite, not a.quiet, a.amp)
+    try: s = run_demo(a.output, a.preset, dict(train=a.n_train, val=a.n_val, test=a.n_test), its, a.device, a.overwrite, not a.quiet, a.amp, a.seed)
     except (FileExistsError, VertebraeDataError) as e: p.error(str(e))
     if s['failed']: print(f'vseg-demo: {len(s["failed"])} test case(s) failed: {s["failed"]}', file=sys.stderr); return 1
     return 0

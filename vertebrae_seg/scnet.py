@@ -51,6 +51,11 @@ def _cubic_matrix(n:int, factor:int, border:str, a:float)->np.ndarray:
     M.flags.writeable = False  # cached: shared by every call
     return M
 
+@lru_cache(maxsize=64)
+def _cubic_tensor(n:int, factor:int, border:str, a:float, dtype:torch.dtype, device:torch.device)->torch.Tensor:
+    "The matrix as a tensor on a device, made once: no host-to-device copy per forward pass (which a CUDA graph could not hold)."
+    return torch.tensor(_cubic_matrix(n, factor, border, a), dtype=dtype, device=device)
+
 def cubic_upsample_matrix(n:int, # input length
                           factor:int, # integer upsampling factor
                           border:str='zeros', # 'zeros': voxels beyond the border are 0 (authors' GPU path); 'replicate': the border voxel repeats
@@ -69,7 +74,7 @@ def cubic_upsample(x:torch.Tensor, # (B, C, D, H, W)
     "Separable tricubic upsampling (Keys' kernel, half-pixel alignment), on any device, differentiable."
     if x.ndim != 5: raise ValueError(f'cubic_upsample: input must be (B, C, D, H, W), got shape {tuple(x.shape)}')
     if border not in BORDERS: raise ValueError(f'border {border!r}: use one of {BORDERS}')
-    Md, Mh, Mw = (torch.tensor(_cubic_matrix(int(n), int(factor), border, float(a)), dtype=x.dtype, device=x.device) for n in x.shape[2:])  # copies
+    Md, Mh, Mw = (_cubic_tensor(int(n), int(factor), border, float(a), x.dtype, x.device) for n in x.shape[2:])
     x = torch.einsum('bcdhw,Ww->bcdhW', x, Mw)  # (B, C, D, H, fW)
     x = torch.einsum('bcdhw,Hh->bcdHw', x, Mh)  # (B, C, D, fH, fW)
     return torch.einsum('bcdhw,Dd->bcDhw', x, Md).contiguous()  # (B, C, fD, fH, fW); the einsum leaves D innermost

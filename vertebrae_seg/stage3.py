@@ -141,8 +141,8 @@ def stage3_batch(cases:list, # Cases with label maps (CT smoothed with cfg.smoot
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         ct = crop_input(case.image, m, rng if augment else None)  # (1, 1, D, H, W)
         jitter = rng.uniform(-1, 1, 3) * cfg.jitter_mm if augment else np.zeros(3)
-        heat = landmark_channel(m.input_mm_to_index(lm + jitter), grid.size_zyx, cfg.landmark_sigma_mm / cfg.spacing_mm)
-        images.append(torch.cat([ct, heat], 1)[0])  # (2, D, H, W)
+        heat = landmark_channel(m.input_mm_to_index(lm + jitter), grid.size_zyx, cfg.landmark_sigma_mm / cfg.spacing_mm).to(ct.device)
+        images.append(torch.cat([ct, heat], 1)[0])  # (2, D, H, W), where the case's volumes are (a GPU too)
         targets.append((sample(case.labels, m, 'nearest')[0] == label).float())  # (1, D, H, W)
     return dict(image=torch.stack(images), target=torch.stack(targets))
 

@@ -288,7 +288,7 @@ def build_parser()->argparse.ArgumentParser:
       "default: the preset's")
     a('--seed', type=int, metavar='S', help="seed of the run (initial weights and every step's crops); default: the preset's (0)")
     a('--val_every', type=int, metavar='N', help="validate and write checkpoints every N steps and after the last; default: the preset's")
-    a('--amp', choices=AMP_MODES, help="bf16 autocast: auto (where bf16 is native: CUDA GPUs, CPUs with AMX), bf16 (always) or off "
+    a('--amp', choices=AMP_MODES, help="bf16 autocast: auto (where bf16 is native: CUDA GPUs, CPUs with AMX or AVX-512 BF16), bf16 (always) or off "
       "(float32 throughout); default: the preset's (auto)")
     a('--fold', type=int, metavar='K', help='cross-validation: the non-test cases of fold K validate, those of the other folds train; '
       '-1: every fold in turn; default: none (the CSV type column: train cases train, val cases validate)')

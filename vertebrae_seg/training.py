@@ -6,7 +6,7 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/training.html.md"""
 
 # %% ../nbs/03b_training.ipynb #86480647
 from __future__ import annotations
-import contextlib, hashlib, json, math, random, time
+import contextlib, copy, hashlib, json, math, os, platform, random, time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -23,14 +23,16 @@ from tqdm.auto import tqdm
 from .data import atomic_write
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'LOG_COLUMNS', 'RUN_FILES',
-           'TrainConfig', 'available_devices', 'resolve_device', 'step_seed', 'seed_step', 'make_optimizer', 'lr_at',
-           'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint', 'preset_config',
-           'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'bf16_native', 'uses_bf16',
-           'plot_curves', 'DDP', 'use_ddp', 'weights_digest', 'check_ranks_agree', 'fit']
+__all__ = ['OPTIMIZERS', 'LR_SCHEDULES', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'CPU_ISAS',
+           'LOG_COLUMNS', 'RUN_FILES', 'TrainConfig', 'available_devices', 'resolve_device', 'step_seed', 'seed_step',
+           'make_optimizer', 'lr_at', 'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint',
+           'preset_config', 'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'cpu_model',
+           'cpu_isa', 'bf16_native', 'uses_bf16', 'choose_amp', 'plot_curves', 'DDP', 'use_ddp', 'weights_digest',
+           'check_ranks_agree', 'fit']
 
 # %% ../nbs/03b_training.ipynb #d424cd52
 OPTIMIZERS = ('adam', 'sgd')
+LR_SCHEDULES = ('steps', 'cosine')
 AMP_MODES = ('auto', 'bf16', 'off')
 MEMORY_FORMATS = ('auto', 'channels_last', 'contiguous')
 
@@ -44,9 +46,12 @@ class TrainConfig:
     momentum:float=0.99 # momentum of 'sgd' (Nesterov)
     weight_decay:float=0.0 # L2 on conv/linear kernels only (params with ndim > 1): adds wd/2 * sum ||W||^2 to the loss
     lr_steps:tuple=() # ((fraction_of_iterations, factor), ...): lr * factor after that many steps (factors absolute, not cumulative)
+    lr_schedule:str='steps' # 'steps' (lr_steps) or 'cosine' (half a cosine from lr down to lr * lr_final over the run after the warm-up)
+    lr_final:float=0.01 # 'cosine': the last step's lr as a fraction of lr
+    warmup:float=0.0 # fraction of the run over which the lr rises linearly to lr (either schedule)
     clip_grad_norm:float|None=None # clip the global gradient norm to this; None: no clipping
     val_every:int=100 # validate (and checkpoint) every N steps and after the last
-    amp:str='auto' # 'auto': bf16 autocast where bf16 is native (CUDA, CPUs with AMX; see bf16_native), none elsewhere; 'bf16': always; 'off': never
+    amp:str='auto' # 'auto': bf16 autocast where bf16 is native (CUDA, CPUs with AMX or AVX-512 BF16; see bf16_native), none elsewhere; 'bf16': always; 'off': never
     memory_format:str='auto' # 'auto': channels-last weights and batches on the CPU, the default layout elsewhere; 'channels_last' or 'contiguous': always
     seed:int=0 # seed of the run: the random state of step s depends only on (seed, s)
 
@@ -66,6 +71,10 @@ class TrainConfig:
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
             raise ValueError(f'TrainConfig: clip_grad_norm must be > 0 or None, got {self.clip_grad_norm!r}')
         self.lr_steps = self._check_lr_steps(self.lr_steps)
+        if self.lr_schedule not in LR_SCHEDULES: raise ValueError(f'TrainConfig: lr_schedule {self.lr_schedule!r}; use one of {LR_SCHEDULES}')
+        if self.lr_schedule == 'cosine' and self.lr_steps: raise ValueError('TrainConfig: the cosine schedule takes no lr_steps; give one of them')
+        if not 0 <= self.lr_final <= 1: raise ValueError(f'TrainConfig: lr_final must be in [0, 1], got {self.lr_final!r}')
+        if not 0 <= self.warmup < 1: raise ValueError(f'TrainConfig: warmup must be in [0, 1), got {self.warmup!r}')
 
     @staticmethod
     def _check_lr_steps(lr_steps)->tuple:
@@ -84,7 +93,9 @@ class TrainConfig:
     def __str__(self):
         opt = 'Adam' if self.optimizer == 'adam' else f'SGD, Nesterov momentum {self.momentum:g}'
         wd = f'weight decay {self.weight_decay:g} (kernels)' if self.weight_decay else 'no weight decay'
-        sched = ', '.join(f'x{x:g} after {round(f * self.iterations)}' for f, x in self.lr_steps) or 'constant'
+        sched = (f'cosine down to x{self.lr_final:g}' if self.lr_schedule == 'cosine' else
+                 ', '.join(f'x{x:g} after {round(f * self.iterations)}' for f, x in self.lr_steps) or 'constant')
+        if self.warmup: sched = f'linear warm-up over {round(self.warmup * self.iterations)}, then ' + sched
         clip = f'clipped to norm {self.clip_grad_norm:g}' if self.clip_grad_norm else 'not clipped'
         return (f'TrainConfig\n  run        {self.iterations} iterations, batch {self.batch_size}, seed {self.seed}\n'
                 f'  optimiser  {opt}, lr {self.lr:g}, {wd}\n  schedule   {sched}\n  gradients  {clip}\n'
@@ -154,14 +165,20 @@ def make_optimizer(params_or_model, # an nn.Module or an iterable of parameters
     if config.optimizer == 'adam': return torch.optim.Adam(groups, lr=config.lr)
     return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum, nesterov=config.momentum > 0)
 
-def lr_at(config:TrainConfig, # lr and lr_steps
+def lr_at(config:TrainConfig, # lr, lr_schedule, lr_steps, lr_final, warmup
           step:int, # step index, 0-based (= steps done before it)
          )->float: # the learning rate of that step
-    "The learning rate of a step: `lr` times the factor of the last milestone reached."
+    "The learning rate of a step: the warm-up's ramp, then `lr` times the factor of the last milestone reached, or the cosine."
+    n_warm = round(config.warmup * config.iterations)
+    if step < n_warm: return config.lr * (step + 1) / n_warm
+    if config.lr_schedule == 'cosine':
+        t = min((step - n_warm) / max(config.iterations - 1 - n_warm, 1), 1.0)
+        return config.lr * (config.lr_final + (1 - config.lr_final) * (1 + math.cos(math.pi * t)) / 2)
     lr = config.lr
     for start, value in config.milestones():
         if step >= start: lr = value
     return lr
+
 
 # %% ../nbs/03b_training.ipynb #434a240a
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = 'vertebrae_seg-checkpoint', 1
@@ -303,14 +320,36 @@ def to_channels_last(batch, # a tensor, or dicts/lists/tuples holding tensors
     "The batch with its 5-D floating-point tensors in the channels-last layout (other values unchanged)."
     return _map_tensors(batch, lambda t: t.contiguous(memory_format=torch.channels_last_3d) if t.ndim == 5 and t.is_floating_point() else t)
 
+
+# %% ../nbs/03b_training.ipynb #7e10ee67
+def cpu_model()->str:
+    "The CPU's model name (/proc/cpuinfo on Linux, else what the platform module knows)."
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.lower().startswith('model name'): return line.split(':', 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
+CPU_ISAS = ('AMX', 'AVX-512 BF16', 'AVX-512', 'AVX2', 'baseline')  # widest first
+_ONEDNN_CAPS = {'AVX512_CORE_AMX': 'AMX', 'AVX512_CORE_BF16': 'AVX-512 BF16', 'AVX512_CORE_VNNI': 'AVX-512', 'AVX512_CORE': 'AVX-512',
+                'AVX2_VNNI_2': 'AVX2', 'AVX2_VNNI': 'AVX2', 'AVX2': 'AVX2', 'AVX': 'baseline', 'SSE41': 'baseline'}
+
+def cpu_isa()->str:
+    "The widest instruction set the CPU gives PyTorch's convolutions (one of CPU_ISAS), capped by ONEDNN_MAX_CPU_ISA if set."
+    has = lambda name: bool(getattr(torch.cpu, name, lambda: False)())  # torch.cpu's probes: PyTorch >= 2.2
+    isa = ('AMX' if has('_is_amx_tile_supported') else 'AVX-512 BF16' if has('_is_avx512_bf16_supported') else
+           'AVX-512' if has('_is_avx512_supported') else 'AVX2' if has('_is_avx2_supported') else 'baseline')
+    cap = _ONEDNN_CAPS.get(os.environ.get('ONEDNN_MAX_CPU_ISA', '').strip().upper(), 'AMX')  # unknown or ALL: no cap
+    return max(isa, cap, key=CPU_ISAS.index)
+
+
+# %% ../nbs/03b_training.ipynb #bb7a91a0
 def bf16_native(device:str|torch.device, # where a run trains
                )->bool:
-    "Whether bf16 autocast speeds training up on `device`: a CUDA GPU with bf16, or a CPU with AMX tile units."
+    "Whether `device` multiplies bf16 in hardware: a CUDA GPU with bf16, or a CPU with AMX or AVX-512 BF16."
     device = torch.device(device)
     if device.type == 'cuda': return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    if device.type != 'cpu': return False
-    amx = getattr(torch.cpu, '_is_amx_tile_supported', None)  # PyTorch >= 2.2; older ones: no AMX path
-    return bool(amx is not None and amx())
+    return device.type == 'cpu' and cpu_isa() in ('AMX', 'AVX-512 BF16')
 
 def uses_bf16(config:TrainConfig, # the run's settings (amp)
               device:str|torch.device, # where it trains
@@ -321,6 +360,28 @@ def uses_bf16(config:TrainConfig, # the run's settings (amp)
 def _autocast(config:TrainConfig, device:torch.device):
     "The autocast context of a training step."
     return torch.autocast(device.type, dtype=torch.bfloat16) if uses_bf16(config, device) else contextlib.nullcontext()
+
+def choose_amp(model:nn.Module, # the run's model on its device (left unchanged: a copy is timed)
+               step_fn, # the run's step function
+               first_batch, # () -> one batch on the device, as the run's steps get it; called only when measuring
+               config:TrainConfig, # its amp: 'auto' is resolved, 'bf16' and 'off' are kept
+               device:torch.device, # where the run trains
+               repeats:int=3, # timed passes per precision, after an untimed one; the two precisions alternate
+               margin:float=0.05, # bf16 must be this much faster (a fraction) to be chosen over float32
+              )->str: # 'bf16' or 'off'
+    "What a run's `amp` means on `device`; for 'auto' on a CPU with AVX-512 BF16 but no AMX, the faster precision, timed."
+    if config.amp != 'auto': return config.amp
+    if not (device.type == 'cpu' and cpu_isa() == 'AVX-512 BF16'): return 'bf16' if bf16_native(device) else 'off'
+    probe, batch, ts = copy.deepcopy(model), first_batch(), {'bf16': [], 'off': []}
+    for _ in range(repeats + 1):
+        for amp in ts:  # alternating, so that a slow moment of the machine hits both
+            t0 = time.perf_counter()
+            with _autocast(replace(config, amp=amp), device): loss = step_fn(probe, batch)['loss']
+            loss.backward(); probe.zero_grad(set_to_none=True)
+            ts[amp].append(time.perf_counter() - t0)
+    med = {amp: float(np.median(t[1:])) for amp, t in ts.items()}  # the first pass of each builds its kernels
+    return 'bf16' if med['bf16'] < (1 - margin) * med['off'] else 'off'
+
 
 # %% ../nbs/03b_training.ipynb #fe62204f
 LOG_COLUMNS = ('step', 'time_s', 'lr', 'grad_norm')
@@ -451,6 +512,11 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
     if _channels_last(config, dev): model.to(memory_format=torch.channels_last_3d)  # 5-D weights; parameters stay the same objects
     opt = make_optimizer(model, config)
     done, history, best = _start(model, opt, out, meta, resume, overwrite, rank)
+    if done and config.amp == 'auto': config.amp = _recorded_amp(out)  # a resumed run keeps the precision it started in
+    if done < config.iterations:  # 'auto' resolved (timed on CPUs with AVX-512 BF16 and no AMX), and written as such
+        first = lambda: _prepared(batch_fn(done, seed_step(config.seed, done, rank)), config, dev)
+        config.amp = choose_amp(model, step_fn, first, config, dev)
+        if ddp: shared = [config.amp]; dist.broadcast_object_list(shared, src=0); config.amp = shared[0]  # one precision on every rank
     if out is not None and rank == 0:
         atomic_write(out / 'config.json', lambda tmp: tmp.write_text(json.dumps(dict(meta, train_config=to_plain(config)), indent=2) + '\n'), overwrite=True)
     if ddp: dist.barrier()  # every rank has read the checkpoint before rank 0 writes the next one
@@ -483,15 +549,13 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
 def _train_step(model, opt, params, step_fn, batch_fn, config, dev, step, rank:int=0, world:int=0)->tuple:
     "One optimisation step; (logged terms as floats, averaged over the ranks; lr)."
     rng = seed_step(config.seed, step, rank)
-    batch = to_device(batch_fn(step, rng), dev)
-    if _channels_last(config, dev): batch = to_channels_last(batch)
+    batch = _prepared(batch_fn(step, rng), config, dev)
     with _autocast(config, dev): terms = step_fn(model, batch)
     if not isinstance(terms, Mapping) or 'loss' not in terms:
         raise TypeError(f'step_fn must return a dict of scalar tensors with the key "loss", got {type(terms).__name__}')
     clash = [k for k in terms if k in LOG_COLUMNS or str(k).startswith('val_')]
     if clash: raise ValueError(f'step_fn: the names {clash} are taken by the log; rename these terms')
-    try: logged = {k: float(v.detach() if isinstance(v, torch.Tensor) else v) for k, v in terms.items()}
-    except (TypeError, ValueError, RuntimeError) as e: raise TypeError(f'step_fn must return scalars; {e}') from None
+    logged = _as_floats(terms)
     if world: logged = _mean_over_ranks(logged, dev, world)  # world: number of ranks, 0 when not distributed
     if not math.isfinite(logged['loss']): raise RuntimeError(f'step {step}: the loss is {logged["loss"]}; training stopped (nothing saved for this step)')
     opt.zero_grad(set_to_none=True)
@@ -502,6 +566,28 @@ def _train_step(model, opt, params, step_fn, batch_fn, config, dev, step, rank:i
     for g in opt.param_groups: g['lr'] = lr * g.get('lr_scale', 1.0)
     opt.step()
     return dict(logged, grad_norm=grad_norm), lr
+
+def _as_floats(terms:Mapping)->dict:
+    "The logged terms as Python floats, the tensors read from their device in one copy (one wait per step, not one per term)."
+    tens = {k: v for k, v in terms.items() if isinstance(v, torch.Tensor)}
+    big = [k for k, v in tens.items() if v.numel() != 1]
+    if big: raise TypeError(f'step_fn must return scalars; {big} hold {[tuple(tens[k].shape) for k in big]} values')
+    try: out = {k: float(v) for k, v in terms.items() if k not in tens}
+    except (TypeError, ValueError) as e: raise TypeError(f'step_fn must return scalars; {e}') from None
+    if tens:
+        at = next(iter(tens.values())).device
+        out.update(zip(tens, torch.stack([v.detach().reshape(()).to(at, torch.float64) for v in tens.values()]).tolist()))
+    return {k: out[k] for k in terms}
+
+def _recorded_amp(out:Path|None)->str:
+    "The precision a run's config.json records ('bf16', 'off'), or 'auto' where there is none."
+    try: return json.loads((out / 'config.json').read_text())['train_config']['amp']
+    except (TypeError, OSError, ValueError, KeyError): return 'auto'
+
+def _prepared(batch, config:TrainConfig, dev:torch.device):
+    "A batch on the device, channels-last where the run is."
+    batch = to_device(batch, dev)
+    return to_channels_last(batch) if _channels_last(config, dev) else batch
 
 def _mean_over_ranks(logged:dict, dev:torch.device, world:int)->dict:
     "The logged terms averaged over all ranks (the same keys on every rank)."
