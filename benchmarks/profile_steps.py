@@ -8,7 +8,7 @@ and gradient clipping) is replayed with a timer between its parts:
     forward     the network (forward hooks on the model)
     targets     stage 2's heatmap targets with the learnable sigmas (built in the step)
     loss        the loss over the output channels
-    log         the logged terms turned into Python floats (what fit does every step)
+    log         the logged terms turned into Python floats (fit's one copy per step)
     backward    loss.backward()
     optimizer   gradient clipping, the learning rate and the optimiser step
 
@@ -24,28 +24,21 @@ can differ, and `training.choose_precision` measures it on the machine itself.
 Writes benchmarks/results/profile_<cpu>.json (merged by ISA, precision and stage).
 """
 from __future__ import annotations
-import argparse, cProfile, json, math, os, pstats, statistics, subprocess, sys, tempfile, time
+import argparse, cProfile, json, math, os, pstats, subprocess, sys, tempfile, time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_training, _machine
 PARTS = ('sample', 'to_device', 'forward', 'targets', 'loss', 'log', 'backward', 'optimizer')
 ATEN_FOR = {'AVX2': 'avx2', 'AVX512_CORE': 'avx512', 'AVX512_CORE_BF16': 'avx512', 'AVX512_CORE_AMX': 'avx512'}
 
 
 def stage_parts(name:str, cases:list):
-    "(config, model builder, batch function, step function) of a stage at its small preset."
-    from vertebrae_seg import stage1, stage2, stage3
-    if name == 'spine':
-        cfg = stage1.stage1_config('small')
-        return cfg, lambda: stage1.spine_net(cfg), lambda s, rng: stage1.stage1_batch(cases, cfg, rng), stage1.stage1_step
-    if name == 'vertebrae':
-        cfg = stage2.stage2_config('small')
-        return cfg, lambda: stage2.Stage2Model(cfg), lambda s, rng: stage2.stage2_batch(cases, cfg, rng), stage2.stage2_step
-    cfg = stage3.stage3_config('small')
-    items = stage3.vertebra_items(cases)
-    return cfg, lambda: stage3.segmentation_net(cfg), lambda s, rng: stage3.stage3_batch(cases, items, cfg, rng), (lambda m, b: stage3.stage3_step(m, b, cfg.loss))
+    "(config, model builder, batch function, step function) of a stage at its small preset and batch size (bench_training's Stage)."
+    from bench_training import CONFIGS, Stage
+    st = Stage(name, 'small', CONFIGS[name]('small').train.batch_size, cases)
+    return st.cfg, st.make_model, lambda step, rng: st.sample(cases, rng), st.step_fn
 
 
 class Clock:
@@ -58,9 +51,8 @@ class Clock:
 
 def replay(name:str, cases:list, precision:str, steps:int, warmup:int)->dict:
     "The stage's step part by part (seconds per step), its sampler profile, and fit's seconds per step over the same steps."
-    import numpy as np, torch
-    from vertebrae_seg import stage2
-    from vertebrae_seg.training import fit, make_optimizer, seed_step, to_channels_last, to_device
+    import torch
+    from vertebrae_seg.training import _as_floats, fit, make_optimizer, seed_step, to_channels_last, to_device
     cfg, make_model, batch_fn, step_fn = stage_parts(name, cases)
     tc = replace(cfg.train, amp='bf16' if precision == 'bf16' else 'off')
     torch.manual_seed(0)
@@ -85,7 +77,7 @@ def replay(name:str, cases:list, precision:str, steps:int, warmup:int)->dict:
         b = to_channels_last(to_device(b, 'cpu')); ck.lap('to_device')
         with autocast(): terms = step_fn(model, b)
         ck.lap('loss')
-        logged = {k: float(v.detach()) for k, v in terms.items()}; ck.lap('log')
+        _as_floats(terms); ck.lap('log')  # the logged terms to Python, as fit reads them
         opt.zero_grad(set_to_none=True); terms['loss'].backward(); ck.lap('backward')
         torch.nn.utils.clip_grad_norm_(params, tc.clip_grad_norm or math.inf); opt.step(); ck.lap('optimizer')
     parts = {p: ck.s.get(p, 0.0) / steps for p in PARTS}
@@ -117,11 +109,9 @@ def child(a)->dict:
     with tempfile.TemporaryDirectory() as d:
         phantoms.write_phantom_dataset(Path(d), n=a.phantoms, seed=100, max_mvox=1.5, verbose=False)
         table = data.read_dataset_csv(Path(d) / 'dataset.csv')
-        from vertebrae_seg import stage1, stage2, stage3
-        sigma = dict(spine=stage1.stage1_config('small').smooth_sigma_mm, vertebrae=stage2.stage2_config('small').smooth_sigma_mm,
-                     segmentation=stage3.stage3_config('small').smooth_sigma_mm)
+        from bench_training import CONFIGS
         for name in a.stages:
-            cases = load_cases(table, sigma[name], with_mask=name == 'segmentation', progress=False)
+            cases = load_cases(table, CONFIGS[name]('small').smooth_sigma_mm, with_mask=name == 'segmentation', progress=False)
             out['stages'][name] = replay(name, cases, a.precision, a.steps, a.warmup)
     return out
 
@@ -138,7 +128,6 @@ def main(argv=None):
     p.add_argument('--child', action='store_true', help=argparse.SUPPRESS); p.add_argument('--precision', help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.child: print(json.dumps(child(a))); return
-    sys.path.insert(0, str(Path(__file__).parent))
     from _machine import cpu_model, run_record, load_average, write_result
     out = a.out or Path(__file__).parent / 'results' / 'profile_cpu.json'
     old = json.loads(out.read_text()) if out.exists() else {}

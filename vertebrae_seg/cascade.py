@@ -28,7 +28,7 @@ from .stage1 import SpineResult, load_stage1, predict_spine
 from .stage2 import (LABELS_UNCERTAIN_BELOW, SEQUENCE_SEARCHES, LabellingMargin, Localization, SequenceParams,
                                    candidates_from_maxima, full_height_heatmaps, labelling_margin, load_stage2, sequence_details)
 from .stage3 import check_landmarks, load_stage3, merge_vertebrae, vertebra_probabilities
-from .training import AMP_MODES, CheckpointError, TrainConfig, cpu_isa, cpu_model, resolve_device, to_plain
+from .training import AMP_MODES, CheckpointError, TrainConfig, cpu_isa, cpu_model, recorded_amp, resolve_device, to_plain
 
 # %% auto #0
 __all__ = ['STAGE_FILES', 'LOADERS', 'COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'DEMO_SEEDS', 'DEMO_TARGETS', 'MeanEnsemble',
@@ -541,7 +541,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
         if stage == 'vertebrae': argv += ['--spine_model_path', out / 'model' / 'spine.pt']
         t0 = time.perf_counter(); train.run(argv); secs[f'train {stage}'] = time.perf_counter() - t0
         shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'best.pt', out / 'model' / STAGE_FILES[stage])
-        used[stage] = json.loads((out / 'runs' / stage / 'csv_split' / 'config.json').read_text())['train_config']['amp']  # 'auto' resolved
+        used[stage] = recorded_amp(out / 'runs' / stage / 'csv_split')  # what 'auto' resolved to
     names = {'bf16': 'bf16 autocast', 'off': 'float32'}
     precision = names[used['spine']] if len(set(used.values())) == 1 else ', '.join(f'{st} {names[a]}' for st, a in used.items())
     table = data.read_dataset_csv(csv); test = table[table.type == 'test']

@@ -28,7 +28,7 @@ __all__ = ['OPTIMIZERS', 'LR_SCHEDULES', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPO
            'make_optimizer', 'lr_at', 'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint',
            'preset_config', 'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'cpu_model',
            'cpu_isa', 'bf16_native', 'uses_bf16', 'choose_amp', 'plot_curves', 'DDP', 'use_ddp', 'weights_digest',
-           'check_ranks_agree', 'fit']
+           'check_ranks_agree', 'fit', 'recorded_amp']
 
 # %% ../nbs/03b_training.ipynb #d424cd52
 OPTIMIZERS = ('adam', 'sgd')
@@ -512,7 +512,7 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
     if _channels_last(config, dev): model.to(memory_format=torch.channels_last_3d)  # 5-D weights; parameters stay the same objects
     opt = make_optimizer(model, config)
     done, history, best = _start(model, opt, out, meta, resume, overwrite, rank)
-    if done and config.amp == 'auto': config.amp = _recorded_amp(out)  # a resumed run keeps the precision it started in
+    if done and config.amp == 'auto': config.amp = recorded_amp(out)  # a resumed run keeps the precision it started in
     if done < config.iterations:  # 'auto' resolved (timed on CPUs with AVX-512 BF16 and no AMX), and written as such
         first = lambda: _prepared(batch_fn(done, seed_step(config.seed, done, rank)), config, dev)
         config.amp = choose_amp(model, step_fn, first, config, dev)
@@ -579,8 +579,9 @@ def _as_floats(terms:Mapping)->dict:
         out.update(zip(tens, torch.stack([v.detach().reshape(()).to(at, torch.float64) for v in tens.values()]).tolist()))
     return {k: out[k] for k in terms}
 
-def _recorded_amp(out:Path|None)->str:
-    "The precision a run's config.json records ('bf16', 'off'), or 'auto' where there is none."
+def recorded_amp(out:Path|None, # a run's folder (fit's out_dir)
+                )->str:
+    "The precision a run's config.json records ('bf16', 'off'; fit writes 'auto' resolved), or 'auto' where there is none."
     try: return json.loads((out / 'config.json').read_text())['train_config']['amp']
     except (TypeError, OSError, ValueError, KeyError): return 'auto'
 
