@@ -11,7 +11,7 @@ Writes benchmarks/results/cascade_<device>.json.
 
     python benchmarks/bench_cascade.py [--model_dir data_samples/models/small] [--device cpu] [--no-large]
 """
-import argparse, json, os, resource, subprocess, sys, tempfile, time
+import argparse, json, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -32,10 +32,11 @@ RECIPES = {
 
 def apply_recipe(name:str):
     "Change the small presets in this process as the recipe says; returns the changed training configs as text."
-    from vertebrae_seg import stage1, stage2, stage3
-    reg = dict(spine=stage1.STAGE1_PRESETS, vertebrae=stage2.STAGE2_PRESETS, segmentation=stage3.STAGE3_PRESETS)
+    from vertebrae_seg import train  # noqa: F401 (importing it registers the three stages)
+    from vertebrae_seg.stages import STAGES
     out = {}
-    for stage, presets in reg.items():
+    for stage, rec in STAGES.items():
+        presets = rec.presets
         over = dict(RECIPES[name].get(stage, {}))
         if not over: continue
         cfg = presets['small']; tc = cfg.train
@@ -49,7 +50,7 @@ def apply_recipe(name:str):
 def child(a)->dict:
     "One demo in this process (the recipe applied first); its summary."
     changed = apply_recipe(a.recipe)
-    from vertebrae_seg.cascade import run_demo
+    from vertebrae_seg.demo import run_demo
     s = run_demo(a.work, device='cpu', overwrite=True, progress=False, seed=a.seed)
     return dict(summary=s, changed=changed)
 

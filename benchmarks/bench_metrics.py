@@ -19,7 +19,7 @@ import os
 for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS'):
     os.environ[_var] = '1'   # one thread for numpy/scipy before any of them is imported
 
-import argparse, json, platform, statistics, time
+import argparse, platform, statistics, time
 from pathlib import Path
 
 import numpy as np

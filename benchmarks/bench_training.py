@@ -47,11 +47,12 @@ from vertebrae_seg.sampling import Case, load_cases
 from vertebrae_seg.training import bf16_native, fit, make_optimizer, to_channels_last, to_device, uses_bf16
 from vertebrae_seg.unet import count_parameters, measured_flops, unet_flops
 from vertebrae_seg.scnet import scnet_flops
-from vertebrae_seg import stage1, stage2, stage3
+from vertebrae_seg import train  # noqa: F401 (importing it registers the three stages)
+from vertebrae_seg.stages import STAGES, get_stage, stage_config
 
 LEVERS = ('bf16', 'channels_last', 'compile', 'cudnn_benchmark', 'fused_optimizer', 'cuda_graphs', 'gpu_data')
 CUDA_ONLY = ('cudnn_benchmark', 'cuda_graphs', 'gpu_data')
-CONFIGS = {'spine': stage1.stage1_config, 'vertebrae': stage2.stage2_config, 'segmentation': stage3.stage3_config}
+CONFIGS = {name: (lambda preset, name=name: stage_config(name, preset)) for name in STAGES}  # stage -> config of a preset
 # dense bf16 tensor-core peak, TFLOP/s (no sparsity), by a part of the device name; --peak-tflops overrides
 BF16_PEAK_TFLOPS = {'H200': 989.4, 'H100 SXM': 989.4, 'H100 80GB HBM3': 989.4, 'H100 NVL': 835.0, 'H100 PCIe': 756.0, 'H100': 756.0,
                     'A100': 312.0, 'L40S': 362.1, 'L4': 121.0, 'A10G': 70.0, 'RTX 4090': 165.2, 'V100': 125.0}
@@ -64,30 +65,27 @@ def bf16_peak(name:str)->float|None:
 
 
 class Stage:
-    "One stage's config, network, loss step, sampler and forward FLOPs, at a batch size."
+    "One stage's config, network, loss step, sampler and forward FLOPs, at a batch size (from the stage registry)."
     def __init__(self, name:str, preset:str, batch:int, cases:list):
-        self.name, self.preset, self.batch = name, preset, batch
-        cfg = CONFIGS[name](preset) if name in CONFIGS else None
-        if name == 'spine':
-            self.make_model = lambda: stage1.spine_net(self.cfg)
-            self.step_fn, self.flops = stage1.stage1_step, unet_flops(cfg.unet_config(), cfg.size_xyz)
-            self.sample = lambda cases, rng: stage1.stage1_batch(cases, self.cfg, rng)
-            self.in_channels, self.out_channels, self.filters, self.levels = 1, 1, cfg.filters, cfg.levels
-        elif name == 'vertebrae':
-            self.make_model = lambda: stage2.Stage2Model(self.cfg)
-            self.step_fn, self.flops = stage2.stage2_step, scnet_flops(cfg.scnet_config(), cfg.size_xyz)
-            self.sample = lambda cases, rng: stage2.stage2_batch(cases, self.cfg, rng)
-            self.in_channels, self.out_channels, self.filters, self.levels = 1, 26, cfg.filters, cfg.levels
-        elif name == 'segmentation':
-            self.make_model = lambda: stage3.segmentation_net(self.cfg)
-            self.step_fn, self.flops = (lambda m, b: stage3.stage3_step(m, b, self.cfg.loss)), unet_flops(cfg.unet_config(), cfg.size_xyz)
-            self.sample = lambda cases, rng: stage3.stage3_batch(cases, self.items, self.cfg, rng)
-            self.in_channels, self.out_channels, self.filters, self.levels = 2, 1, cfg.filters, cfg.levels
-        else: raise ValueError(f'stage {name!r}: use spine, vertebrae or segmentation')
+        if name not in STAGES: raise ValueError(f'stage {name!r}: use one of {tuple(STAGES)}')
+        self.name, self.preset, self.batch, self.cases = name, preset, batch, cases
+        rec = get_stage(name)
+        cfg = rec.config_for(preset)
         self.cfg = replace(cfg, train=replace(cfg.train, batch_size=batch))
+        self.make_model = lambda: rec.build(self.cfg)
+        self.step_fn = lambda m, b: rec.step(m, b, self.cfg)
+        scnet = name == 'vertebrae'
+        self.flops = scnet_flops(cfg.scnet_config(), cfg.size_xyz) if scnet else unet_flops(cfg.unet_config(), cfg.size_xyz)
+        net = cfg.scnet_config() if scnet else cfg.unet_config()
+        self.in_channels, self.out_channels = net.in_channels, (net.num_landmarks if scnet else net.out_channels)
+        self.filters, self.levels = cfg.filters, cfg.levels
         self.size_xyz = tuple(cfg.size_xyz)
-        self.cases = cases
-        self.items = stage3.vertebra_items(cases) if name == 'segmentation' else None
+        self._batch_fns, self._batches = {}, rec.batches
+
+    def sample(self, cases:list, rng)->dict:
+        "One training batch drawn from `cases` (the stage's own batches; set up once per list of cases)."
+        if id(cases) not in self._batch_fns: self._batch_fns[id(cases)] = (cases, self._batches(cases, self.cfg))
+        return self._batch_fns[id(cases)][1](0, rng)
 
 
 def cases_on(cases:list, device)->list:

@@ -15,7 +15,7 @@ download is never used. Set CHROMIUM to use another executable.
 import argparse, functools, json, os, re, shutil, sys, tempfile, threading, time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # headless comes from Playwright's headless=True, and a new empty --user-data-dir from launch_persistent_context

@@ -10,16 +10,14 @@ are asked for). About 25 minutes on two cores with bf16 (Intel AMX): phantoms 1.
 Usage: python tools/train_sample_models.py [--stages spine vertebrae segmentation] [--n 120] [--out DIR]
 """
 import argparse, json, shutil, tempfile, time
+from dataclasses import replace
 from pathlib import Path
 
 from vertebrae_seg import data, phantoms
 from vertebrae_seg.sampling import load_cases
-from vertebrae_seg.stage1 import stage1_config, train_stage1
-from vertebrae_seg.stage2 import stage2_config, train_stage2
-from vertebrae_seg.stage3 import stage3_config, train_stage3
-from vertebrae_seg.train import spine_centres
+from vertebrae_seg.stages import STAGES, stage_config, train_stage
+from vertebrae_seg.train import spine_centres  # importing train registers the three stages
 
-STAGES = dict(spine=(stage1_config, train_stage1), vertebrae=(stage2_config, train_stage2), segmentation=(stage3_config, train_stage3))
 LONGER = dict(spine=3, vertebrae=5, segmentation=3)  # iterations x the small preset's
 
 def main():
@@ -35,17 +33,18 @@ def main():
     table = data.read_dataset_csv(work / 'train' / 'dataset.csv')
     a.out.mkdir(parents=True, exist_ok=True)
     for stage in a.stages:
-        make_config, train_stage = STAGES[stage]
-        cfg, masks = make_config('small'), stage == 'segmentation'
-        cfg.train.iterations *= LONGER[stage]; cfg.train.val_every *= LONGER[stage]
-        train = load_cases(table[table.type != 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
-        val = load_cases(table[table.type == 'val'], cfg.smooth_sigma_mm, with_mask=masks, progress=False)
+        cfg, masks = stage_config(stage, 'small'), stage == 'segmentation'
+        cfg = replace(cfg, train=replace(cfg.train, iterations=cfg.train.iterations * LONGER[stage],
+                                         val_every=cfg.train.val_every * LONGER[stage]))
+        train_rows, val_rows = data.split_dataset(table)  # cases typed test are never trained on
+        train = load_cases(train_rows, cfg.smooth_sigma_mm, with_mask=masks, progress=False)
+        val = load_cases(val_rows, cfg.smooth_sigma_mm, with_mask=masks, progress=False)
         if stage == 'vertebrae':  # the crops go where stage 1 puts the spine (the true centre where it finds none)
             centres, missed = spine_centres(table, a.out / 'spine.pt', progress=False)
             if missed: print(f'stage 1 found no spine in {len(missed)} case(s); their crops go around the true centre')
             for c in train + val: c.spine_xyz_mm = centres.get(c.name)
         t0 = time.time()
-        run = train_stage(train, val, cfg, work / stage, device='cpu')
+        run = train_stage(stage, train, val, cfg, work / stage, device='cpu')
         shutil.copyfile(work / stage / 'best.pt', a.out / f'{stage}.pt')
         print(f'{stage}: {cfg.train.iterations} iterations in {time.time() - t0:.0f} s, best {json.dumps(run.best, default=str)} -> {a.out / (stage + ".pt")}')
     shutil.rmtree(work)

@@ -1,4 +1,4 @@
-"""The whole method on a new CT: spine, vertebrae and segmentation one after another, the prediction command `vseg-predict`, the main job `vseg-demo`, and the CUDA training run.
+"""The whole method on a new CT: spine, vertebrae and segmentation one after another, what a prediction writes, and the command `vseg-predict`.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/cascade.html.md"""
 
@@ -6,55 +6,33 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/cascade.html.md"""
 
 # %% ../nbs/09_cascade.ipynb #f5c77997
 from __future__ import annotations
-import argparse, builtins, json, os, shutil, sys, time
-from contextlib import contextmanager
+import argparse, json, shutil, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 import SimpleITK as sitk
-import torch
-import torch.nn as nn
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from . import data, metrics, phantoms, train, viewers
-from .data import VERSE_COLORS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, from_canonical, stale_temporaries, to_canonical
-from .heatmaps import decode_heatmaps
+from . import data, viewers
+from .data import (VERSE_COLORS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, from_canonical,
+                                stale_temporaries, to_canonical)
 from .sampling import as_volume, grid_image
-from .stage1 import SpineResult, load_stage1, predict_spine
-from .stage2 import (LABELS_UNCERTAIN_BELOW, SEQUENCE_SEARCHES, LabellingMargin, Localization, SequenceParams,
-                                   candidates_from_maxima, full_height_heatmaps, labelling_margin, load_stage2, sequence_details)
-from .stage3 import check_landmarks, load_stage3, merge_vertebrae, vertebra_probabilities
-from .training import AMP_MODES, CheckpointError, TrainConfig, cpu_isa, cpu_model, recorded_amp, resolve_device, to_plain
+from .sequence import LABELS_UNCERTAIN_BELOW, SEQUENCE_SEARCHES, LabellingMargin, SequenceParams
+from .stage1 import SpineResult, predict_spine
+from .stage2 import Localization, localize_vertebrae
+from .stage3 import check_landmarks, segment_volume
+from .stages import STAGES, MeanEnsemble, PartClock, get_stage, load_stage
+from .training import CheckpointError, resolve_device, to_plain
 
 # %% auto #0
-__all__ = ['STAGE_FILES', 'LOADERS', 'COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'DEMO_SEEDS', 'DEMO_TARGETS', 'MeanEnsemble',
-           'CascadeModels', 'load_models', 'CascadeResult', 'NoVertebraError', 'run_cascade', 'color_tables',
-           'write_color_tables', 'output_paths', 'intermediates_dir', 'check_free', 'writing_marker', 'case_state',
-           'clear_case', 'prediction_overview', 'prediction_report', 'write_prediction', 'image_name', 'find_images',
-           'PredictReport', 'check_landmarks_in_image', 'predict_images', 'predict_parser', 'predict_main',
-           'demo_phantoms', 'run_demo', 'demo_main']
-
-# %% ../nbs/09_cascade.ipynb #f4510a31
-STAGE_FILES = {'spine': 'spine.pt', 'vertebrae': 'vertebrae.pt', 'segmentation': 'segmentation.pt'}  # stage -> file in a model folder
-LOADERS = {'spine': load_stage1, 'vertebrae': load_stage2, 'segmentation': load_stage3}
-
-# %% ../nbs/09_cascade.ipynb #bce69ba8
-class MeanEnsemble(nn.Module):
-    "Networks of one stage as one: the forward pass averages their outputs (tensors, or named tuples of tensors)."
-    def __init__(self, members:list):
-        super().__init__()
-        if not members: raise ValueError('MeanEnsemble: no network given')
-        self.members = nn.ModuleList(members)
-
-    def forward(self, x:torch.Tensor):
-        outs = [m(x) for m in self.members]
-        if len(outs) == 1: return outs[0]
-        if isinstance(outs[0], torch.Tensor): return torch.stack(outs).mean(0)
-        return type(outs[0])(*(torch.stack(f).mean(0) for f in zip(*outs)))
+__all__ = ['COLOR_TABLES', 'IMAGE_SUFFIXES', 'MASK_MARKS', 'CascadeModels', 'load_models', 'CascadeResult', 'NoVertebraError',
+           'run_cascade', 'color_tables', 'write_color_tables', 'output_paths', 'intermediates_dir', 'check_free',
+           'writing_marker', 'case_state', 'clear_case', 'prediction_overview', 'prediction_report', 'write_prediction',
+           'image_name', 'find_images', 'PredictReport', 'check_landmarks_in_image', 'predict_images', 'predict_parser',
+           'predict_main']
 
 # %% ../nbs/09_cascade.ipynb #e214c5fd
 def _inference_fields(cfg)->dict:
@@ -71,13 +49,13 @@ class CascadeModels:
     segmentation:MeanEnsemble|None=None; segmentation_cfg:object=None
 
     def __str__(self):
-        rows = [f'{s:12s} {len(getattr(self, s).members)} x {STAGE_FILES[s]} (preset {getattr(self, s + "_cfg").preset!r})'
-                for s in STAGE_FILES if getattr(self, s) is not None]
+        rows = [f'{s:12s} {len(getattr(self, s).members)} x {get_stage(s).file} (preset {getattr(self, s + "_cfg").preset!r})'
+                for s in STAGES if getattr(self, s) is not None]
         return f'CascadeModels from {", ".join(map(str, self.model_dirs))}\n  ' + '\n  '.join(rows)
 
 def load_models(model_dirs, # a folder holding spine.pt, vertebrae.pt, segmentation.pt, or a list of them (averaged)
                 device='cpu', # where the networks go
-                stages:tuple=tuple(STAGE_FILES), # the stages to load (segmentation alone when the landmarks are given)
+                stages:tuple=tuple(STAGES), # the stages to load (segmentation alone when the landmarks are given)
                )->CascadeModels:
     "Load the cascade's networks from one or several model folders."
     dirs = [Path(model_dirs)] if isinstance(model_dirs, (str, Path)) else [Path(d) for d in model_dirs]
@@ -88,16 +66,16 @@ def load_models(model_dirs, # a folder holding spine.pt, vertebrae.pt, segmentat
     for stage in stages:
         nets, cfg0 = [], None
         for d in dirs:
-            f = d / STAGE_FILES[stage]
-            if not f.is_file(): raise VertebraeDataError(f'{d}: no {STAGE_FILES[stage]} (the {stage} model); a model folder holds '
-                                                         f'{", ".join(STAGE_FILES.values())}')
-            net, cfg = LOADERS[stage](f, device=device)
+            f = d / get_stage(stage).file
+            if not f.is_file(): raise VertebraeDataError(f'{d}: no {f.name} (the {stage} model); a model folder holds '
+                                                         f'{", ".join(s.file for s in STAGES.values())}')
+            net, cfg = load_stage(stage, f, device=device)
             if cfg0 is not None and _inference_fields(cfg) != _inference_fields(cfg0):
                 a, b = _inference_fields(cfg0), _inference_fields(cfg)
                 diff = ', '.join(f'{k} {a[k]} vs {b[k]}' for k in a if a[k] != b.get(k))
-                raise VertebraeDataError(f'{f}: cannot be averaged with {dirs[0] / STAGE_FILES[stage]}: {diff}')
+                raise VertebraeDataError(f'{f}: cannot be averaged with {dirs[0] / f.name}: {diff}')
             nets.append(net); cfg0 = cfg0 or cfg
-        setattr(out, stage, MeanEnsemble(nets).eval()); setattr(out, stage + '_cfg', cfg0)
+        setattr(out, stage, MeanEnsemble(nets, get_stage(stage).activation).eval()); setattr(out, stage + '_cfg', cfg0)
     return out
 
 # %% ../nbs/09_cascade.ipynb #f09606d7
@@ -112,38 +90,14 @@ class CascadeResult(NamedTuple):
 
     @property
     def margin(self)->LabellingMargin|None:
-        "How sure stage 2's labelling is (`stage2.labelling_margin`); None when landmarks were given."
+        "How sure stage 2's labelling is (`sequence.labelling_margin`); None when landmarks were given."
         return None if self.localization is None else self.localization.margin
 
 class NoVertebraError(VertebraeDataError):
     "Stage 2 finds no vertebra in the image."
 
-class _Clock:
-    "Wall time per named part; waits for the GPU at the end of each part."
-    def __init__(self, device:torch.device): self.device, self.seconds = device, {}
-    @contextmanager
-    def __call__(self, part:str):
-        t0 = time.perf_counter()
-        yield
-        if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
-        self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - t0
 
 # %% ../nbs/09_cascade.ipynb #234c2289
-def _localize(models:CascadeModels, can:sitk.Image, dev, clock:_Clock, what:str, sequence:SequenceParams|None=None)->tuple:
-    "Stages 1 and 2 on the canonical CT: (SpineResult, Localization, stage 2's prepared volume)."
-    c1, c2 = models.spine_cfg, models.vertebrae_cfg
-    with clock('stage1/prepare'): vol = as_volume(can, c1.smooth_sigma_mm, name=what, device=dev)
-    with clock('stage1/network'): spine = predict_spine(models.spine, vol, c1, dev, name=what)
-    del vol
-    with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what, device=dev)
-    with clock('stage2/network'): hm = full_height_heatmaps(models.vertebrae, vol, spine.centre_xyz_mm, c2, dev)
-    with clock('stage2/post'):
-        cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
-        det = sequence_details(cands, sequence)
-        margin = labelling_margin(hm, det.chosen)
-    if not det.chosen: raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the spine)')
-    return spine, Localization(det.chosen, cands, det, hm, margin), vol
-
 def run_cascade(models:CascadeModels, # from load_models
                 image:sitk.Image, # the CT in HU, any orientation and spacing
                 landmarks_xyz_mm:dict|None=None, # VerSe label -> (3,) world LPS mm: skip stages 1-2 and segment these
@@ -157,20 +111,27 @@ def run_cascade(models:CascadeModels, # from load_models
     what = name or 'image'
     if models.segmentation is None: raise ValueError('the segmentation model is not loaded')
     dev = next(models.segmentation.parameters()).device if device is None else resolve_device(device)
-    clock = _Clock(dev)
+    clock = PartClock(dev)
     with clock('prepare'): can, reo = to_canonical(image)
     spine = loc = vol = None
     c3 = models.segmentation_cfg
     if landmarks_xyz_mm is None:
-        if models.spine is None or models.vertebrae is None: raise ValueError('no landmarks given, and the stage-1/2 models are not loaded')
-        spine, loc, vol = _localize(models, can, dev, clock, what, sequence)
+        if models.spine is None or models.vertebrae is None:
+            raise ValueError('no landmarks given, and the stage-1/2 models are not loaded')
+        c1, c2 = models.spine_cfg, models.vertebrae_cfg
+        with clock('stage1/prepare'): vol = as_volume(can, c1.smooth_sigma_mm, name=what, device=dev)
+        with clock('stage1/network'): spine = predict_spine(models.spine, vol, c1, dev, name=what)
+        vol = None  # stage 1's volume is freed before stage 2's is made
+        with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what, device=dev)
+        loc = localize_vertebrae(models.vertebrae, vol, spine.centre_xyz_mm, c2, sequence, dev, what, clock)
+        if not loc.centroids_xyz_mm:
+            raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the spine)')
         landmarks = loc.centroids_xyz_mm
-        if models.vertebrae_cfg.smooth_sigma_mm != c3.smooth_sigma_mm: vol = None  # stage 3 prepares its own
+        if c2.smooth_sigma_mm != c3.smooth_sigma_mm: vol = None  # stage 3 prepares its own
     else: landmarks = check_landmarks(landmarks_xyz_mm, what)
     if vol is None:
         with clock('stage3/prepare'): vol = as_volume(can, c3.smooth_sigma_mm, name=what, device=dev)
-    with clock('stage3/network'): crops = vertebra_probabilities(list(models.segmentation.members), vol, landmarks, c3, dev, batch_size, progress)
-    with clock('stage3/post'): labels_zyx = merge_vertebrae(crops, vol, c3.background)
+    labels_zyx, crops = segment_volume(models.segmentation, vol, landmarks, c3, dev, batch_size, progress, clock)
     del vol
     with clock('restore'):
         lab = sitk.GetImageFromArray(labels_zyx); lab.CopyInformation(can)
@@ -453,7 +414,7 @@ def predict_main(argv:list|None=None)->int:
         dev = resolve_device(a.device)
         images = find_images(a.image)
         if a.landmarks is not None and len(images) != 1: p.error(f'--landmarks: belongs to one image, but {a.image} holds {len(images)}')
-        models = load_models(a.model_dir, dev, ('segmentation',) if a.landmarks else tuple(STAGE_FILES))
+        models = load_models(a.model_dir, dev, ('segmentation',) if a.landmarks else tuple(STAGES))
     except (VertebraeDataError, CheckpointError, ValueError) as e: p.error(str(e))
     why = data.unwritable_folder(a.output)
     if why: p.error(f'--output {a.output}: {why}')
@@ -470,131 +431,3 @@ def predict_main(argv:list|None=None)->int:
     for name, err in rep.failed.items(): print(f'vseg-predict: {name}: FAILED: {err}', file=sys.stderr)
     if rep.failed: print(f'vseg-predict: {len(rep.failed)} of {len(images)} case(s) failed: {", ".join(rep.failed)}', file=sys.stderr)
     return 1 if rep.failed else 0
-
-# %% ../nbs/09_cascade.ipynb #4922ec5c
-DEMO_SEEDS = dict(train=100, val=150, test=200)  # phantom set -> seed: three disjoint sets
-DEMO_TARGETS = dict(id_rate=('>=', 0.95), mld_mm=('<=', 3.0), dice=('>=', 0.85), minutes=('<=', 10.0))  # the small preset on a 2-core CPU
-
-def demo_phantoms(out_dir, # folder for the three sets and the combined dataset.csv
-                  n:dict, # set -> number of cases (train, val, test)
-                  overwrite:bool=False, progress:bool=True,
-                 )->Path: # the combined dataset CSV
-    "Write the train, val and test phantom sets (seeds DEMO_SEEDS) and one dataset CSV typed by set."
-    out, rows = Path(out_dir), []
-    for kind in ('train', 'val', 'test'):
-        df = phantoms.write_phantom_dataset(out / kind, n[kind], DEMO_SEEDS[kind], overwrite, max_mvox=1.5, verbose=False)
-        for c in ('image_path', 'mask_path', 'centroid_json_path'): df[c] = kind + '/' + df[c]
-        rows.append(df.assign(type=kind))
-        if progress: print(f'phantoms: {n[kind]} {kind} (seed {DEMO_SEEDS[kind]}) -> {out / kind}')
-    csv = out / 'dataset.csv'
-    atomic_write(csv, lambda tmp: pd.concat(rows).to_csv(tmp, index=False), overwrite=True)
-    return csv
-
-# %% ../nbs/09_cascade.ipynb #c7f7fe25
-def _target_met(value, rule)->bool:
-    op, bound = rule
-    return value is not None and np.isfinite(value) and (value >= bound if op == '>=' else value <= bound)
-
-def _report_md(s:dict, out:Path, names:list)->str:
-    m, t = s['metrics'], s['targets']
-    f = lambda v, k: 'n/a' if v is None or not np.isfinite(v) else f'{v:.{k}f}'
-    row = lambda k, label, v, unit: f"| {label} | {v} {unit} | {DEMO_TARGETS[k][0]} {DEMO_TARGETS[k][1]:g} {unit} | {'met' if t[k] else 'missed'} |"
-    hw = s['device'] + (f" ({s['cpu']}; instruction set {s['cpu_isa']}, {s['cpu_threads']} threads)" if s['device'] == 'cpu' else '')
-    lines = [f"# vseg-demo report", '', f"{s['preset']} preset on {hw}, training in {s['training_precision']}, seed {s['seed']}; {s['cases']['test']} test phantoms "
-             f"(seed {DEMO_SEEDS['test']}), trained on {s['cases']['train']} (seed {DEMO_SEEDS['train']}), validated on {s['cases']['val']} "
-             f"(seed {DEMO_SEEDS['val']}).", '', '| measure | value | target | |', '|---|---|---|---|',
-             row('id_rate', 'identification rate (pooled)', f(m['id_rate'], 3), ''),
-             row('mld_mm', 'mean localization distance', f(m['mld_mm'], 2), 'mm'),
-             row('dice', 'mean Dice per vertebra', f(m['dice'], 3), ''),
-             row('minutes', 'time in all', f(s['seconds']['total'] / 60, 1), 'min'), '',
-             'Time per step (s): ' + ', '.join(f'{k} {v:.0f}' for k, v in s['seconds'].items()), '',
-             '![Dice by region](metrics/dice_by_region.png) ![label confusion](metrics/label_confusion.png)', '',
-             '## Training curves', ''] + [f'![{st}](curves_{st}.png)' for st in STAGE_FILES] + ['', '## Test cases', '']
-    lines += [f'![{n}](overviews/{n}_overview.png)' for n in names]
-    return '\n'.join(lines) + '\n'
-
-def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/, report/
-             preset:str='small', # the stages' preset ('paper' belongs on a GPU)
-             n:dict|None=None, # set -> number of phantoms; default train 40, val 6, test 12
-             iterations:dict|None=None, # stage -> optimisation steps; default: the preset's
-             device='auto', # where training and prediction run
-             overwrite:bool=False, # replace a demo already in out_dir
-             progress:bool=True, # progress bars and messages
-             amp:str='auto', # bf16 autocast in training: 'auto' (where bf16 is native), 'bf16' or 'off' (TrainConfig.amp)
-             seed:int=0, # seed of the three training runs (initial weights, crops); the phantom sets stay DEMO_SEEDS
-            )->dict: # the summary (also report/summary.json)
-    "The main job: phantoms -> train three stages -> predict the test set -> evaluate -> report."
-    out = Path(out_dir); t_all = time.perf_counter()
-    n = dict(dict(train=40, val=6, test=12), **(n or {}))
-    if (out / 'report' / 'summary.json').exists() and not overwrite:
-        raise FileExistsError(f'{out}: already holds a demo (report/summary.json); pass --overwrite to run it again')
-    dev, log, secs = resolve_device(device), (print if progress else (lambda *a, **k: None)), {}
-    TrainConfig(amp=amp)  # a bad amp fails here, before any work
-
-    t0 = time.perf_counter(); csv = demo_phantoms(out / 'phantoms', n, overwrite, progress); secs['phantoms'] = time.perf_counter() - t0
-    (out / 'model').mkdir(parents=True, exist_ok=True)
-    used = {}  # stage -> the precision its run trained in
-    for stage in STAGE_FILES:
-        argv = ['--stage', stage, '--csv', csv, '--output', out / 'runs', '--preset', preset, '--device', str(dev), '--amp', amp, '--seed', str(seed)]
-        argv += (['--iterations', str(iterations[stage])] if iterations and stage in iterations else [])
-        argv += (['--overwrite'] if overwrite else []) + ([] if progress else ['--quiet'])
-        if stage == 'vertebrae': argv += ['--spine_model_path', out / 'model' / 'spine.pt']
-        t0 = time.perf_counter(); train.run(argv); secs[f'train {stage}'] = time.perf_counter() - t0
-        shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'best.pt', out / 'model' / STAGE_FILES[stage])
-        used[stage] = recorded_amp(out / 'runs' / stage / 'csv_split')  # what 'auto' resolved to
-    names = {'bf16': 'bf16 autocast', 'off': 'float32'}
-    precision = names[used['spine']] if len(set(used.values())) == 1 else ', '.join(f'{st} {names[a]}' for st, a in used.items())
-    table = data.read_dataset_csv(csv); test = table[table.type == 'test']
-    t0 = time.perf_counter()
-    (out / 'predictions').mkdir(parents=True, exist_ok=True)  # scored even when every case failed: each counts as missed
-    rep = predict_images(load_models(out / 'model', dev), [(r.name, Path(r.image_path)) for r in test.itertuples()], out / 'predictions',
-                         device=dev, overwrite=overwrite, progress=progress)
-    secs['predict'] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ev = metrics.evaluate_predictions(out / 'predictions', csv, ['test'], progress=progress)
-    metrics.write_evaluation(ev, out / 'report' / 'metrics', overwrite)
-    secs['evaluate'] = time.perf_counter() - t0
-    secs['total'] = time.perf_counter() - t_all
-    rpt = out / 'report'; (rpt / 'overviews').mkdir(parents=True, exist_ok=True)
-    for stage in STAGE_FILES: shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'curves.png', rpt / f'curves_{stage}.png')
-    for name, p in rep.written.items(): shutil.copyfile(p['overview'], rpt / 'overviews' / p['overview'].name)
-    sm = ev.summary()
-    m = dict(id_rate=sm['identification']['pooled_id_rate'], mld_mm=sm['per_vertebra']['loc_error_mm']['mean'], dice=sm['per_vertebra']['dice']['mean'])
-    values = dict(m, minutes=secs['total'] / 60)
-    s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_model(), cpu_isa=cpu_isa(),
-             cpu_threads=torch.get_num_threads(), training_precision=precision, seed=seed,
-             cases={k: int(v) for k, v in n.items()}, metrics=m, seconds=secs, failed=rep.failed,
-             targets={k: _target_met(values[k], r) for k, r in DEMO_TARGETS.items()})
-    atomic_write(rpt / 'summary.json', lambda tmp: tmp.write_text(json.dumps(s, indent=1) + '\n'), overwrite=True)
-    atomic_write(rpt / 'report.md', lambda tmp: tmp.write_text(_report_md(s, rpt, sorted(rep.written))), overwrite=True)
-    log(ev.per_scan[list(metrics.SHOWN_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}'))
-    log(_report_md(s, rpt, []).split('## Training curves')[0].strip())
-    return s
-
-# %% ../nbs/09_cascade.ipynb #3901d454
-def demo_main(argv:list|None=None)->int:
-    "Command line: `vseg-demo [--output DIR]`; returns the exit status."
-    p = argparse.ArgumentParser(prog='vseg-demo', description='The main job on a laptop: write phantoms, train the small preset of the '
-        'three stages, predict the held-out test phantoms, evaluate, and write a report folder (DIR/report/report.md).')
-    p.add_argument('--output', type=Path, default=Path('vseg-demo'), metavar='DIR', help='the demo folder; default ./vseg-demo')
-    p.add_argument('--preset', choices=('small', 'paper'), default='small', help='the stages\' preset; default small (paper belongs on a GPU)')
-    p.add_argument('--n_train', type=int, default=40, metavar='N', help='training phantoms (seed 100); default 40')
-    p.add_argument('--n_val', type=int, default=6, metavar='N', help='validation phantoms (seed 150); default 6')
-    p.add_argument('--n_test', type=int, default=12, metavar='N', help='test phantoms (seed 200); default 12')
-    p.add_argument('--iterations', type=int, nargs=3, metavar=('SPINE', 'VERTEBRAE', 'SEGMENTATION'), help="steps per stage; default: the preset's")
-    p.add_argument('--device', default='auto', help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
-    p.add_argument('--amp', choices=AMP_MODES, default='auto', help='bf16 autocast in training: auto (where bf16 is native: CUDA GPUs, '
-                   'CPUs with AMX or AVX-512 BF16), bf16 or off (float32 throughout); default auto')
-    p.add_argument('--seed', type=int, default=0, metavar='S', help='seed of the three training runs (initial weights and crops; '
-                   'the phantom sets stay the same); default 0')
-    p.add_argument('--overwrite', action='store_true', help='run again where DIR already holds a demo')
-    p.add_argument('--quiet', action='store_true', help='no progress bars and messages')
-    a = p.parse_args(argv)
-    for k in ('n_train', 'n_val', 'n_test'):
-        if getattr(a, k) < 1: p.error(f'--{k} {getattr(a, k)}: need at least one case')
-    if a.seed < 0: p.error(f'--seed {a.seed}: must be >= 0')
-    its = None if a.iterations is None else dict(zip(STAGE_FILES, a.iterations))
-    try: s = run_demo(a.output, a.preset, dict(train=a.n_train, val=a.n_val, test=a.n_test), its, a.device, a.overwrite, not a.quiet, a.amp, a.seed)
-    except (FileExistsError, VertebraeDataError) as e: p.error(str(e))
-    if s['failed']: print(f'vseg-demo: {len(s["failed"])} test case(s) failed: {s["failed"]}', file=sys.stderr); return 1
-    return 0

@@ -1,4 +1,4 @@
-"""Reading spine CTs with their full geometry, one canonical orientation and the exact way back, resampling and the intensity path, the VerSe centroid formats and the dataset CSV.
+"""Spine CTs with their whole geometry: reading, one canonical frame and back, volumes, centroids, the dataset CSV.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/data.html.md"""
 
@@ -8,7 +8,8 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/data.html.md"""
 from __future__ import annotations
 import gzip, hashlib, itertools, json, os, re, struct, tempfile, zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,32 +17,37 @@ import pandas as pd
 import SimpleITK as sitk
 
 # %% auto #0
-__all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'MAX_LABEL', 'VERSE_COLORS', 'DICOM_SPACING_TOL',
-           'SPACING_RANGE_MM', 'HU_MAX_PLAUSIBLE', 'HU_BONE_MIN', 'CANONICAL_ORIENTATION', 'HU_MIN', 'HU_SCALE',
-           'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES', 'label_to_channel',
-           'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write', 'stale_temporaries',
-           'unwritable_folder', 'write_image', 'image_geometry', 'same_geometry', 'grid_difference', 'shared_verse_dir',
-           'write_dicom_series', 'check_ct', 'orientation_code', 'check_orientation_code', 'Reorientation', 'reorient',
-           'to_canonical', 'from_canonical', 'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'resample_to_spacing',
-           'smooth_gaussian', 'preprocess_ct', 'normalize_intensity', 'random_intensity_params', 'check_labels',
-           'read_centroids', 'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'real_sample', 'assign_folds',
-           'read_dataset_csv', 'split_dataset']
+__all__ = ['VERTEBRA_NAMES', 'NAME_TO_LABEL', 'LANDMARK_LABELS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'MAX_LABEL', 'VERSE_COLORS',
+           'DICOM_SPACING_TOL', 'SPACING_RANGE_MM', 'HU_MAX_PLAUSIBLE', 'HU_BONE_MIN', 'CANONICAL_ORIENTATION',
+           'HU_MIN', 'HU_SCALE', 'CENTROID_FLAVOURS', 'REAL_SAMPLES', 'DATASET_COLUMNS', 'TYPE_ALIASES',
+           'label_to_channel', 'channel_to_label', 'region_of', 'VertebraeDataError', 'read_image', 'atomic_write',
+           'stale_temporaries', 'unwritable_folder', 'write_image', 'image_geometry', 'same_geometry',
+           'grid_difference', 'shared_verse_dir', 'write_dicom_series', 'check_ct', 'orientation_code',
+           'check_orientation_code', 'Reorientation', 'reorient', 'to_canonical', 'from_canonical',
+           'xyz_index_to_xyz_mm', 'xyz_mm_to_xyz_index', 'Volume', 'resample_to_spacing', 'smooth_gaussian',
+           'preprocess_ct', 'normalize_intensity', 'random_intensity_params', 'check_labels', 'read_centroids',
+           'write_centroids', 'centroids_to_xyz_index', 'read_mask', 'real_sample', 'assign_folds', 'read_dataset_csv',
+           'split_dataset']
 
 # %% ../nbs/00_data.ipynb #2fece4b2
 VERTEBRA_NAMES = {**{i: f'C{i}' for i in range(1, 8)}, **{i + 7: f'T{i}' for i in range(1, 13)},
                   **{i + 19: f'L{i}' for i in range(1, 7)}, 26: 'S1', 27: 'Cocc', 28: 'T13'}
 NAME_TO_LABEL = {v: k for k, v in VERTEBRA_NAMES.items()}
 LANDMARK_LABELS = list(range(1, 26)) + [28]  # network channel c holds label LANDMARK_LABELS[c]
+SPINE_ORDER = list(range(1, 20)) + [28] + list(range(20, 25)) + [25]  # labels with a channel, top (C1) to bottom (L6)
+OPTIONAL_LABELS = (25, 28)  # L6 and T13: transitional vertebrae, present in some spines only
 MAX_LABEL = 28
 
 def label_to_channel(label:int)->int:
     "Heatmap channel of a VerSe label (1-25 -> 0-24, 28 -> 25)."
-    if label not in LANDMARK_LABELS: raise ValueError(f'label {label} has no landmark channel (channels: labels 1-25 and 28)')
+    if label not in LANDMARK_LABELS:
+        raise ValueError(f'label {label} has no landmark channel (channels: labels 1-25 and 28)')
     return LANDMARK_LABELS.index(label)
 
 def channel_to_label(channel:int)->int:
     "VerSe label of a heatmap channel."
-    if not 0 <= channel < len(LANDMARK_LABELS): raise ValueError(f'channel {channel} outside 0-{len(LANDMARK_LABELS) - 1}')
+    if not 0 <= channel < len(LANDMARK_LABELS):
+        raise ValueError(f'channel {channel} outside 0-{len(LANDMARK_LABELS) - 1}')
     return LANDMARK_LABELS[channel]
 
 def region_of(label:int)->str:
@@ -80,18 +86,21 @@ def read_image(path:str|Path, # a NIfTI/NRRD/MHA/... file, or a folder with one 
     try: img = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
     except RuntimeError as e:
         msg = str(e).strip().splitlines()
-        raise VertebraeDataError(f'{path}: cannot be read as an image (truncated or corrupt file?): {msg[-1] if msg else e}') from None
+        raise VertebraeDataError(f'{path}: cannot be read as an image (truncated or corrupt file?): '
+                                 f'{msg[-1] if msg else e}') from None
     if img.GetNumberOfComponentsPerPixel() != 1:
-        raise VertebraeDataError(f'{path}: has {img.GetNumberOfComponentsPerPixel()} components per voxel; a scalar CT or label map is needed')
+        raise VertebraeDataError(f'{path}: has {img.GetNumberOfComponentsPerPixel()} components per voxel; '
+                                 'a scalar CT or label map is needed')
     if img.GetDimension() != 3 or min(img.GetSize()) < 1:
-        raise VertebraeDataError(f'{path}: is a {img.GetDimension()}D image of size {img.GetSize()}; a 3D volume is needed')
+        raise VertebraeDataError(f'{path}: is a {img.GetDimension()}D image of size {img.GetSize()}; '
+                                 'a 3D volume is needed')
     return img
 
 # %% ../nbs/00_data.ipynb #b2d4f6a8
 _MAX_IMAGE_FRACTION = 0.5  # refuse images whose voxels alone would take more than this share of the machine's memory
 
 def _nifti_promise(head:bytes)->tuple|None:
-    "(bytes of voxel data, offset of the voxel data, spatial voxel spacing, float dtype or None) that a NIfTI-1 or -2 header promises; None if not NIfTI."
+    "(voxel bytes, their offset, spacing, float dtype or None) that a NIfTI-1/-2 header promises; None: not NIfTI."
     for end in '<>':
         if len(head) >= 348 and struct.unpack(end + 'i', head[:4])[0] == 348:   # NIfTI-1
             dim = struct.unpack(end + '8h', head[40:56]); bitpix = struct.unpack(end + 'h', head[72:74])[0]
@@ -120,10 +129,11 @@ def _memory_bytes()->int|None:
     try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
     except (ValueError, OSError, AttributeError): return None
 
+# %% ../nbs/00_data.ipynb #b2ab13d6
 def _check_image_file(path:Path, # an image file
                       memory_bytes:int|None=None, # the memory to measure against; default: this machine's
                      ):
-    "Refuse an image file whose header gives no usable voxel spacing, that holds less voxel data than its header promises, or more than fits in memory."
+    "Refuse an image file without a usable spacing, with less voxel data than its header says, or too big for memory."
     name = path.name.lower()
     if name.endswith(('.nii', '.nii.gz')):
         opener = gzip.open if name.endswith('.gz') else open
@@ -133,10 +143,13 @@ def _check_image_file(path:Path, # an image file
                 if promise is None: raise VertebraeDataError(f'{path}: cannot be read as an image: no NIfTI header')
                 need, off, spacing, floats = promise; have = len(head)
                 if not all(np.isfinite(s) and s > 0 for s in spacing):
-                    raise VertebraeDataError(f'{path}: voxel spacing {tuple(round(s, 6) for s in spacing)} mm in its header: spacings must be '
+                    shown = tuple(round(s, 6) for s in spacing)
+                    raise VertebraeDataError(f'{path}: voxel spacing {shown} mm in its header: spacings must be '
                                              + ('finite' if not all(np.isfinite(spacing)) else 'positive'))
-                if floats is None and name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32: have = off + need   # the stream's own length record agrees
-                if floats is not None: f.seek(off); have = off   # float voxels are read through: ITK would read NaN and infinity as 0
+                if floats is None and name.endswith('.gz') and _gzip_isize(path) == (off + need) % 2 ** 32:
+                    have = off + need   # the stream's own length record agrees
+                if floats is not None:   # float voxels are read through: ITK would read NaN and infinity as 0
+                    f.seek(off); have = off
                 bad, rest = 0, b''
                 while have < off + need:
                     chunk = f.read(1 << 22)
@@ -146,10 +159,11 @@ def _check_image_file(path:Path, # an image file
                         buf = rest + chunk; k = len(buf) - len(buf) % floats.itemsize
                         bad += int(np.count_nonzero(~np.isfinite(np.frombuffer(buf[:k], floats)))); rest = buf[k:]
         except (OSError, EOFError, zlib.error) as e:
-            raise VertebraeDataError(f'{path}: cannot be read as an image: truncated or corrupt compressed data ({e})') from None
+            raise VertebraeDataError(f'{path}: cannot be read as an image: '
+                                     f'truncated or corrupt compressed data ({e})') from None
         if have < off + need:
-            raise VertebraeDataError(f'{path}: truncated: its header promises {need:,} bytes of voxel data, the file holds '
-                                     f'{max(have - off, 0):,}')
+            raise VertebraeDataError(f'{path}: truncated: its header promises {need:,} bytes of voxel data, '
+                                     f'the file holds {max(have - off, 0):,}')
         if bad: raise VertebraeDataError(f'{path}: {bad:,} of its voxels are not finite numbers (NaN or infinity)')
     r = sitk.ImageFileReader(); r.SetFileName(str(path))
     try: r.ReadImageInformation()
@@ -158,7 +172,8 @@ def _check_image_file(path:Path, # an image file
     for s in r.GetSize(): size *= s
     mem = memory_bytes or _memory_bytes()
     if mem and size > _MAX_IMAGE_FRACTION * mem:
-        raise VertebraeDataError(f'{path}: its header claims a {"x".join(map(str, r.GetSize()))} image ({size / 1e9:.1f} GB of voxels), '
+        raise VertebraeDataError(f'{path}: its header claims a {"x".join(map(str, r.GetSize()))} image '
+                                 f'({size / 1e9:.1f} GB of voxels), '
                                  f'more than half of the {mem / 1e9:.0f} GB of memory')
 
 # %% ../nbs/00_data.ipynb #b73846f2
@@ -168,7 +183,8 @@ def atomic_write(path:str|Path, # final file name
                 ):
     "Write a file through `write_fn(tmp_path)` and rename it into place; refuse to overwrite unless asked."
     path = Path(path)
-    if path.exists() and not overwrite: raise FileExistsError(f'{path}: exists; pass overwrite=True (--overwrite) to replace it')
+    if path.exists() and not overwrite:
+        raise FileExistsError(f'{path}: exists; pass overwrite=True (--overwrite) to replace it')
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = ''.join(path.suffixes) or '.tmp'
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix=suffix, dir=path.parent)
@@ -199,8 +215,9 @@ def unwritable_folder(path:str|Path, # an output folder (it may not exist yet)
         path.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix='.vseg-probe.', dir=path); os.close(fd); os.remove(probe)
     except OSError as e:
-        return f'cannot be written ({e.strerror or e})' if not isinstance(e, (FileExistsError, NotADirectoryError)) else \
-               f'cannot be made: {next((str(d) for d in path.parents if d.exists() and not d.is_dir()), "a part of it")} is a file'
+        if not isinstance(e, (FileExistsError, NotADirectoryError)): return f'cannot be written ({e.strerror or e})'
+        blocker = next((str(d) for d in path.parents if d.exists() and not d.is_dir()), 'a part of it')
+        return f'cannot be made: {blocker} is a file'
     finally:
         for d in made:  # innermost first
             if d.is_dir() and not any(d.iterdir()): d.rmdir()
@@ -222,10 +239,12 @@ def image_geometry(image:sitk.Image)->dict:
 def same_geometry(a:sitk.Image, b:sitk.Image, tol:float=1e-4)->bool:
     "True if two images share size, spacing, origin and direction (within `tol`)."
     ga, gb = image_geometry(a), image_geometry(b)
-    return ga['size_xyz'] == gb['size_xyz'] and all(np.allclose(ga[k], gb[k], atol=tol) for k in ('spacing_xyz_mm', 'origin_xyz_mm', 'direction'))
+    return ga['size_xyz'] == gb['size_xyz'] and all(np.allclose(ga[k], gb[k], atol=tol)
+                                                    for k in ('spacing_xyz_mm', 'origin_xyz_mm', 'direction'))
 
 def _fmt_geometry(v)->str:
-    return str(tuple(v)) if all(isinstance(x, (int, np.integer)) for x in v) else '(' + ', '.join(f'{x:.4g}' for x in v) + ')'
+    if all(isinstance(x, (int, np.integer)) for x in v): return str(tuple(v))
+    return '(' + ', '.join(f'{x:.4g}' for x in v) + ')'
 
 def grid_difference(ref, # an image, or a reader holding a header (`sitk.ImageFileReader` after `ReadImageInformation`)
                     other, # the same
@@ -271,7 +290,8 @@ def write_dicom_series(img:sitk.Image, # a 3D image (int16 HU for a CT)
     return folder
 
 # %% ../nbs/00_data.ipynb #ad05e41e
-DICOM_SPACING_TOL = (0.01, 0.02)  # a gap between slices may differ from the series' spacing by 1 % of it, and by 0.02 mm at least
+_CORRUPT = 'cannot be read (a truncated or corrupt DICOM file)'
+DICOM_SPACING_TOL = (0.01, 0.02)  # a gap between slices may differ from the spacing by 1 % of it, and 0.02 mm at least
 
 def _dicom_header(file:Path)->sitk.ImageFileReader|None:
     "A reader holding the header of one DICOM file, or None where GDCM cannot read it (cut short, corrupt, not DICOM)."
@@ -297,51 +317,59 @@ def _names(files, n:int=3)->str:
     "The names of the first `n` files, then '...'."
     return ', '.join(f.name for f in files[:n]) + (', ...' if len(files) > n else '')
 
+# %% ../nbs/00_data.ipynb #b72bdf7e
 def _dicom_stack(folder:Path, files:list)->list:
     "The slice files of one series sorted along the slice normal, after checking they form one evenly spaced stack."
     heads = {f: _dicom_header(f) for f in files}
     for f, r in heads.items():
-        if r is None: raise VertebraeDataError(f'{folder}: slice file {f.name} cannot be read (a truncated or corrupt DICOM file)')
+        if r is None: raise VertebraeDataError(f'{folder}: slice file {f.name} {_CORRUPT}')
     if len(files) == 1: return files
     size = {f: (tuple(r.GetSize()), sitk.GetPixelIDValueAsString(r.GetPixelID())) for f, r in heads.items()}
     ref = _majority(list(size.values()))
     for f in files:
         if size[f] != ref:
             (s, t), (rs, rt) = size[f], ref
-            raise VertebraeDataError(f'{folder}: slice file {f.name} holds a {"x".join(map(str, s[:2]))} image of {t}, the series\' other '
-                                     f'slices {"x".join(map(str, rs[:2]))} of {rt}: a slice of another scan?')
+            raise VertebraeDataError(f'{folder}: slice file {f.name} holds a {"x".join(map(str, s[:2]))} image of {t}, '
+                                     f'the series\' other slices {"x".join(map(str, rs[:2]))} of {rt}: '
+                                     'a slice of another scan?')
     iop = {f: _dicom_vector(r, '0020|0037', 6, folder, f, 'ImageOrientationPatient') for f, r in heads.items()}
     ref = np.array(_majority([tuple(np.round(v, 4)) for v in iop.values()]))
     for f in files:
         if np.abs(iop[f] - ref).max() > 1e-4:
-            raise VertebraeDataError(f'{folder}: slice file {f.name} has orientation {tuple(np.round(iop[f], 4).tolist())} (0020|0037), the series\' '
-                                     f'other slices {tuple(ref.tolist())}: a slice of another scan?')
+            raise VertebraeDataError(f'{folder}: slice file {f.name} has orientation '
+                                     f'{tuple(np.round(iop[f], 4).tolist())} (0020|0037), the series\' other slices '
+                                     f'{tuple(ref.tolist())}: a slice of another scan?')
     normal = np.cross(ref[:3], ref[3:]); normal /= np.linalg.norm(normal)
-    pos = {f: float(_dicom_vector(r, '0020|0032', 3, folder, f, 'ImagePositionPatient') @ normal) for f, r in heads.items()}
+    pos = {f: float(_dicom_vector(r, '0020|0032', 3, folder, f, 'ImagePositionPatient') @ normal)
+           for f, r in heads.items()}
     order = sorted(files, key=lambda f: (pos[f], f.name))
     s = np.array([pos[f] for f in order]); gaps = np.diff(s)
     rel, floor = DICOM_SPACING_TOL
     for k, g in enumerate(gaps):
-        if g < floor: raise VertebraeDataError(f'{folder}: slice files {order[k].name} and {order[k + 1].name} lie at the same position, '
-                                               f'{s[k]:.2f} mm along the slice normal')
+        if g < floor:
+            raise VertebraeDataError(f'{folder}: slice files {order[k].name} and {order[k + 1].name} lie at the same '
+                                     f'position, {s[k]:.2f} mm along the slice normal')
     spacing = float(np.median(gaps)); tol = max(rel * spacing, floor)
     for k, g in enumerate(gaps):
         if abs(g - spacing) <= tol: continue
         a, b = order[k], order[k + 1]
         missing = round(g / spacing) - 1
         if missing >= 1 and abs(g - (missing + 1) * spacing) <= tol * (missing + 1):
-            raise VertebraeDataError(f'{folder}: {missing} slice{"s" if missing > 1 else ""} missing between {a.name} at {s[k]:.2f} mm and '
-                                     f'{b.name} at {s[k + 1]:.2f} mm along the slice normal (expected spacing {spacing:.2f} mm)')
-        raise VertebraeDataError(f'{folder}: slice files {a.name} at {s[k]:.2f} mm and {b.name} at {s[k + 1]:.2f} mm are {g:.2f} mm apart '
-                                 f'along the slice normal, the series\' other slices {spacing:.2f} mm: uneven slice spacing')
+            raise VertebraeDataError(f'{folder}: {missing} slice{"s" if missing > 1 else ""} missing between {a.name} '
+                                     f'at {s[k]:.2f} mm and {b.name} at {s[k + 1]:.2f} mm along the slice normal '
+                                     f'(expected spacing {spacing:.2f} mm)')
+        raise VertebraeDataError(f'{folder}: slice files {a.name} at {s[k]:.2f} mm and {b.name} at {s[k + 1]:.2f} mm '
+                                 f'are {g:.2f} mm apart along the slice normal, the series\' other slices '
+                                 f'{spacing:.2f} mm: uneven slice spacing')
     return order
 
+# %% ../nbs/00_data.ipynb #2b8f951b
 def _has_dicom_preamble(file:Path)->bool:
     "Whether a file starts as a DICOM file does: 128 bytes, then 'DICM'."
     with open(file, 'rb') as f: return f.read(132)[128:] == b'DICM'
 
 def _unreadable_slices(folder:Path, uid:str, series_files:list)->list:
-    "Files in `folder` outside the series that GDCM lists, with a DICOM preamble and the series' UID: slices it could not read."
+    "Files in `folder` with a DICOM preamble and the series' UID that GDCM does not list: slices it could not read."
     listed, out = {Path(f).resolve() for f in series_files}, []
     for f in sorted(folder.iterdir()):
         if not f.is_file() or f.name.startswith('.') or f.name.upper() == 'DICOMDIR' or f.resolve() in listed: continue
@@ -351,31 +379,34 @@ def _unreadable_slices(folder:Path, uid:str, series_files:list)->list:
 def _read_dicom_series(folder:Path)->sitk.Image:
     "Read the one DICOM series in `folder`, refusing unreadable, foreign, missing or doubled slices by name."
     warn = sitk.ProcessObject.GetGlobalWarningDisplay()
-    sitk.ProcessObject.SetGlobalWarningDisplay(False)   # the checks below say what ITK's warnings would, naming the files
+    sitk.ProcessObject.SetGlobalWarningDisplay(False)   # the checks below say what ITK's warnings would, naming files
     try:
         reader = sitk.ImageSeriesReader()
         ids = reader.GetGDCMSeriesIDs(str(folder))
         if not ids:
-            broken = [f for f in sorted(folder.iterdir()) if f.is_file() and f.name.upper() != 'DICOMDIR' and _has_dicom_preamble(f)]
-            raise VertebraeDataError(f'{folder}: folder holds no DICOM series' + (f' it can read; {_names(broken)}: truncated or corrupt DICOM' if broken else ''))
+            broken = [f for f in sorted(folder.iterdir())
+                      if f.is_file() and f.name.upper() != 'DICOMDIR' and _has_dicom_preamble(f)]
+            why = f' it can read; {_names(broken)}: truncated or corrupt DICOM' if broken else ''
+            raise VertebraeDataError(f'{folder}: folder holds no DICOM series{why}')
         series = {uid: [Path(f) for f in reader.GetGDCMSeriesFileNames(str(folder), uid)] for uid in ids}
         if len(ids) > 1:
-            desc = '; '.join(f'{uid} ({len(fs)} file{"s" if len(fs) > 1 else ""}: {_names(fs)})' for uid, fs in sorted(series.items(), key=lambda kv: len(kv[1])))
+            desc = '; '.join(f'{uid} ({len(fs)} file{"s" if len(fs) > 1 else ""}: {_names(fs)})'
+                             for uid, fs in sorted(series.items(), key=lambda kv: len(kv[1])))
             raise VertebraeDataError(f'{folder}: folder holds {len(ids)} DICOM series: {desc}; pass a folder with one')
         files = series[ids[0]]
         broken = _unreadable_slices(folder, ids[0], files)
-        if broken: raise VertebraeDataError(f'{folder}: slice file {broken[0].name} cannot be read (a truncated or corrupt DICOM file)')
+        if broken: raise VertebraeDataError(f'{folder}: slice file {broken[0].name} {_CORRUPT}')
         reader.SetFileNames([str(f) for f in _dicom_stack(folder, files)])
         try: return reader.Execute()
         except RuntimeError:
             for f in files:
                 try: sitk.ReadImage(str(f))
-                except RuntimeError: raise VertebraeDataError(f'{folder}: slice file {f.name} cannot be read (a truncated or corrupt DICOM file)') from None
+                except RuntimeError: raise VertebraeDataError(f'{folder}: slice file {f.name} {_CORRUPT}') from None
             raise
     finally: sitk.ProcessObject.SetGlobalWarningDisplay(warn)
 
 # %% ../nbs/00_data.ipynb #299cb434
-SPACING_RANGE_MM = (0.05, 20.0)  # plausible voxel spacing along any axis, mm (clinical CTs: 0.2-6 mm, slices up to ~10 mm)
+SPACING_RANGE_MM = (0.05, 20.0)  # plausible voxel spacing along any axis, mm (clinical CTs: 0.2-6 mm, slices to ~10)
 HU_MAX_PLAUSIBLE = 40000.0  # no CT value lies above this (metal in extended-range reconstructions reaches ~30000 HU)
 HU_BONE_MIN = 100.0  # a CT of a spine holds some voxel above this (bone); a volume without one is air-only or blank
 
@@ -384,7 +415,8 @@ def _check_spacing(image:sitk.Image, path, what:str='CT'):
     lo, hi = SPACING_RANGE_MM
     for axis, s in zip('xyz', image.GetSpacing()):
         if not lo <= s <= hi:
-            raise VertebraeDataError(f'{path}: voxel spacing {round(float(s), 6)} mm along {axis} is outside the plausible {what} range {lo:g}-{hi:g} mm')
+            raise VertebraeDataError(f'{path}: voxel spacing {round(float(s), 6)} mm along {axis} is outside the '
+                                     f'plausible {what} range {lo:g}-{hi:g} mm')
 
 def check_ct(image:sitk.Image, # a CT as read_image returns it
              path:str|Path, # its file or DICOM folder, named in the message
@@ -394,14 +426,18 @@ def check_ct(image:sitk.Image, # a CT as read_image returns it
     arr = sitk.GetArrayViewFromImage(image)   # the voxels in place; integer types hold neither NaN nor infinity
     top = arr.max()
     if arr.dtype.kind == 'f' and not (np.isfinite(top) and np.isfinite(arr.min())):
-        raise VertebraeDataError(f'{path}: {np.count_nonzero(~np.isfinite(arr)):,} of its voxels are not finite numbers (NaN or infinity)')
+        bad = np.count_nonzero(~np.isfinite(arr))
+        raise VertebraeDataError(f'{path}: {bad:,} of its voxels are not finite numbers (NaN or infinity)')
     if top > HU_MAX_PLAUSIBLE:
-        raise VertebraeDataError(f'{path}: voxel values up to {float(top):.4g} lie far outside the CT range; the highest plausible is {HU_MAX_PLAUSIBLE:g} HU')
+        raise VertebraeDataError(f'{path}: voxel values up to {float(top):.4g} lie far outside the CT range; '
+                                 f'the highest plausible is {HU_MAX_PLAUSIBLE:g} HU')
     if top < HU_BONE_MIN:
-        raise VertebraeDataError(f'{path}: no voxel above {HU_BONE_MIN:g} HU (the highest is {float(top):g}): an air-only or blank volume, not a CT with bone')
+        raise VertebraeDataError(f'{path}: no voxel above {HU_BONE_MIN:g} HU (the highest is {float(top):g}): '
+                                 'an air-only or blank volume, not a CT with bone')
 
 # %% ../nbs/00_data.ipynb #7648978a
-_AXIS_OF_LETTER = {'L': (0, 1), 'R': (0, -1), 'P': (1, 1), 'A': (1, -1), 'S': (2, 1), 'I': (2, -1)}  # letter -> (LPS world axis, sign)
+# letter -> (LPS world axis, sign)
+_AXIS_OF_LETTER = {'L': (0, 1), 'R': (0, -1), 'P': (1, 1), 'A': (1, -1), 'S': (2, 1), 'I': (2, -1)}
 _LETTER_OF_AXIS = {v: k for k, v in _AXIS_OF_LETTER.items()}
 CANONICAL_ORIENTATION = 'LPS'
 
@@ -476,7 +512,8 @@ def from_canonical(image:sitk.Image, # an image on the canonical grid made by `t
                   )->sitk.Image: # the image on the original grid, geometry restored exactly
     "Undo `to_canonical` (or `reorient`): same voxels, original size, spacing, origin and direction."
     expect = tuple(reo.size_xyz[i] for i in reo.perm)
-    if image.GetSize() != expect: raise ValueError(f'image of size {image.GetSize()} is not on the reoriented grid (size {expect})')
+    if image.GetSize() != expect:
+        raise ValueError(f'image of size {image.GetSize()} is not on the reoriented grid (size {expect})')
     arr_xyz = np.transpose(sitk.GetArrayViewFromImage(image), (2, 1, 0))
     arr_xyz = arr_xyz[tuple(slice(None, None, -1) if f else slice(None) for f in reo.flip)]
     out = _with_array(np.transpose(arr_xyz, np.argsort(reo.perm)), image)
@@ -498,6 +535,83 @@ def xyz_mm_to_xyz_index(image:sitk.Image, # the image whose voxel grid the resul
     "Continuous voxel indices of `image` at world positions (LPS mm)."
     M = _direction_matrix(image) * np.asarray(image.GetSpacing())
     return np.linalg.solve(M, (np.asarray(xyz_mm, float) - np.asarray(image.GetOrigin())).T).T
+
+# %% ../nbs/00_data.ipynb #2296185b
+@dataclass(eq=False)
+class Volume:
+    "A 3D image with its whole grid: the voxel array in (z, y, x) order, origin, spacing and direction."
+    array_zyx:np.ndarray # numpy (D, H, W) or torch tensor (C, D, H, W); D runs along z, H along y, W along x
+    origin_xyz_mm:np.ndarray # (3,) world LPS position of voxel (0, 0, 0)
+    spacing_xyz_mm:np.ndarray # (3,) voxel size along x, y, z, mm
+    name:str='' # file or case it came from, for messages
+    direction:np.ndarray|None=None # (3, 3) column i = world direction of index axis i; None: identity
+    orientation:str=CANONICAL_ORIENTATION # orientation code of the input it was made from
+
+    def __post_init__(self):
+        if len(self.array_zyx.shape) not in (3, 4):
+            raise ValueError(f'{self.name or "volume"}: array of shape {tuple(self.array_zyx.shape)}; '
+                             'a (D, H, W) or (C, D, H, W) array is needed')
+        self.origin_xyz_mm = np.asarray(self.origin_xyz_mm, float).reshape(3)
+        self.spacing_xyz_mm = np.asarray(self.spacing_xyz_mm, float).reshape(3)
+        D = np.eye(3) if self.direction is None else np.asarray(self.direction, float).reshape(3, 3)
+        if abs(np.linalg.det(D)) < 1e-9:
+            raise ValueError(f'{self.name or "volume"}: direction {D.tolist()} is singular')
+        self.direction = D
+
+    @classmethod
+    def from_sitk(cls, image:sitk.Image, name:str='', orientation:str|None=None)->Volume:
+        "The voxels (numpy, (D, H, W)) and grid of a SimpleITK image as stored; `orientation` None: the image's own."
+        return cls(sitk.GetArrayFromImage(image), image.GetOrigin(), image.GetSpacing(), name, image.GetDirection(),
+                   orientation or orientation_code(image))
+
+    @property
+    def size_xyz(self)->tuple: return tuple(int(n) for n in self.array_zyx.shape[-1:-4:-1])
+    @property
+    def extent_xyz_mm(self)->tuple:
+        "World positions (lo, hi) of the first and last voxel centres, (3,) each."
+        return self.index_to_xyz_mm(np.zeros(3)), self.index_to_xyz_mm(np.asarray(self.size_xyz) - 1.0)
+    @property
+    def centre_xyz_mm(self)->np.ndarray: return self.index_to_xyz_mm((np.asarray(self.size_xyz) - 1) / 2)
+
+    def index_to_xyz_mm(self, xyz_index)->np.ndarray:
+        "World LPS positions (N, 3) or (3,) of continuous voxel indices (x, y, z)."
+        return np.asarray(xyz_index, float) @ (self.direction * self.spacing_xyz_mm).T + self.origin_xyz_mm
+
+    def xyz_mm_to_index(self, xyz_mm)->np.ndarray:
+        "Continuous voxel indices (x, y, z) of world LPS positions (..., 3)."
+        M = self.direction * self.spacing_xyz_mm  # column i: the world step of one voxel along index axis i
+        return (np.asarray(xyz_mm, float) - self.origin_xyz_mm) @ np.linalg.inv(M).T  # any leading axes
+
+    @cached_property
+    def value_range(self)->tuple:
+        "(min, max) of the voxel values."
+        return float(self.array_zyx.min()), float(self.array_zyx.max())
+
+    def same_grid(self, other:Volume, tol:float=1e-4)->bool:
+        "True if `other` has the same size, spacing, origin and direction (within `tol`)."
+        return (self.size_xyz == other.size_xyz and np.allclose(self.spacing_xyz_mm, other.spacing_xyz_mm, atol=tol)
+                and np.allclose(self.origin_xyz_mm, other.origin_xyz_mm, atol=tol)
+                and np.allclose(self.direction, other.direction, atol=tol))
+
+    def grid_image(self)->sitk.Image:
+        "An empty SimpleITK image on this grid: the reference for resampling onto it."
+        ref = sitk.Image(list(self.size_xyz), sitk.sitkUInt8)
+        ref.SetSpacing(self.spacing_xyz_mm.tolist()); ref.SetOrigin(self.origin_xyz_mm.tolist())
+        ref.SetDirection(self.direction.ravel().tolist())
+        return ref
+
+    def to(self, device)->Volume:
+        "The volume with its tensor on `device` (a torch tensor's `.to`)."
+        if isinstance(self.array_zyx, np.ndarray):
+            raise TypeError(f'{self}: to(device) moves a torch tensor, not a numpy array')
+        return replace(self, array_zyx=self.array_zyx.to(device))
+
+    def __repr__(self):
+        r = lambda v, d: tuple(np.round(v, d).tolist())
+        dev = '' if isinstance(self.array_zyx, np.ndarray) else f' on {self.array_zyx.device}'
+        return (f'Volume({self.name + ", " if self.name else ""}size_xyz={self.size_xyz}, '
+                f'spacing_xyz_mm={r(self.spacing_xyz_mm, 4)}, origin_xyz_mm={r(self.origin_xyz_mm, 2)}, '
+                f'array {tuple(self.array_zyx.shape)} {self.array_zyx.dtype}{dev}, from {self.orientation})')
 
 # %% ../nbs/00_data.ipynb #c20a343f
 def resample_to_spacing(image:sitk.Image, # any 3D image
@@ -524,7 +638,8 @@ def smooth_gaussian(image:sitk.Image, # CT (any scalar image)
     "Gaussian smoothing with a sigma in millimetres (anisotropic voxels handled)."
     img = sitk.Cast(image, sitk.sitkFloat32)
     if sigma_mm <= 0: return img
-    return sitk.DiscreteGaussian(img, variance=[float(sigma_mm) ** 2] * 3, maximumKernelWidth=64, maximumError=0.01, useImageSpacing=True)
+    return sitk.DiscreteGaussian(img, variance=[float(sigma_mm) ** 2] * 3, maximumKernelWidth=64, maximumError=0.01,
+                                 useImageSpacing=True)
 
 # %% ../nbs/00_data.ipynb #d8b22534
 HU_MIN = -1024.0  # air; also the value outside the scan
@@ -571,7 +686,8 @@ def _centroid_flavour(entries:list, path:Path)->str:
     keys = set().union(*(e.keys() for e in entries))
     if {'label', 'X', 'Y', 'Z'} <= keys: return 'verse20' if path.name.endswith('iso-ctd.json') else 'verse19'
     if {'name', 'x', 'y', 'z'} <= keys: return 'seed'
-    raise VertebraeDataError(f'{path}: unknown centroid JSON shape: keys {sorted(keys)}; expected label/X/Y/Z (VerSe) or name/x/y/z')
+    raise VertebraeDataError(f'{path}: unknown centroid JSON shape: keys {sorted(keys)}; '
+                             'expected label/X/Y/Z (VerSe) or name/x/y/z')
 
 # %% ../nbs/00_data.ipynb #c7e9674d
 def _points_from_entries(entries, path, label_key, coord_keys):
@@ -585,7 +701,8 @@ def _points_from_entries(entries, path, label_key, coord_keys):
         if not isinstance(lab, (int, np.integer)) and not (isinstance(lab, float) and lab.is_integer()):
             raise VertebraeDataError(f'{path}: label {lab!r} is not an integer')
         check_labels([lab], str(path))
-        if not np.isfinite(xyz).all(): raise VertebraeDataError(f'{path}: label {int(lab)} has no finite position ({xyz.tolist()})')
+        if not np.isfinite(xyz).all():
+            raise VertebraeDataError(f'{path}: label {int(lab)} has no finite position ({xyz.tolist()})')
         if int(lab) in out: raise VertebraeDataError(f'{path}: label {int(lab)} appears twice')
         out[int(lab)] = xyz
     return out
@@ -608,11 +725,13 @@ def read_centroids(path:str|Path, # centroid JSON of any flavour
     flavour = flavour or _centroid_flavour(entries, path)
     if flavour not in CENTROID_FLAVOURS: raise ValueError(f'flavour {flavour!r}: use one of {CENTROID_FLAVOURS}')
     if flavour == 'seed': return _points_from_entries(entries, path, 'name', 'xyz')
-    if image is None: raise VertebraeDataError(f'{path}: {flavour} centroids are image coordinates; pass the image they belong to')
+    if image is None:
+        raise VertebraeDataError(f'{path}: {flavour} centroids are image coordinates; pass the image they belong to')
     if flavour == 'subject':
         codes = entries[0].get('direction')
         if codes is not None and ''.join(codes) != orientation_code(image):
-            raise VertebraeDataError(f'{path}: written for an image in {"".join(codes)} orientation, but the image given is {orientation_code(image)}')
+            raise VertebraeDataError(f'{path}: written for an image in {"".join(codes)} orientation, '
+                                     f'but the image given is {orientation_code(image)}')
         pts = _points_from_entries(entries[1:], path, 'label', 'XYZ')
         return {l: xyz_index_to_xyz_mm(image, p) for l, p in pts.items()}
     pts = _points_from_entries(entries, path, 'label', 'XYZ')
@@ -650,7 +769,8 @@ def read_mask(path:str|Path, # label map file
         raise VertebraeDataError(f'{path}: holds non-integer values; a label map is needed')
     check_labels(np.unique(arr), str(path), allow_background=True)
     if reference is not None and not same_geometry(img, reference):
-        raise VertebraeDataError(f'{path}: grid differs from its CT: {grid_difference(reference, img, 1e-4, " in the CT", " in the mask")}')
+        diff = grid_difference(reference, img, 1e-4, ' in the CT', ' in the mask')
+        raise VertebraeDataError(f'{path}: grid differs from its CT: {diff}')
     return sitk.Cast(img, sitk.sitkUInt8)
 
 # %% ../nbs/00_data.ipynb #fbb8f815
@@ -664,17 +784,20 @@ def real_sample(name:str, # 'sub-verse012' or 'tptbox'
     if root is None: raise FileNotFoundError('../shared/data/verse not found beside the repository')
     if name == 'sub-verse012':
         d = root / 'sub-verse012'; ct = read_image(d / 'sub-verse012_ct.nii.gz')
-        return ct, read_mask(d / 'sub-verse012_seg-vert_msk.nii.gz', ct), read_centroids(d / 'sub-verse012_seg-subreg_ctd.json', ct)
+        mask = read_mask(d / 'sub-verse012_seg-vert_msk.nii.gz', ct)
+        return ct, mask, read_centroids(d / 'sub-verse012_seg-subreg_ctd.json', ct)
     d = root / 'tptbox-sample'; ct = read_image(d / 'sub-ct_label-22_ct.nii.gz')
     mask = read_mask(d / 'sub-ct_seg-vert_label-22_msk.nii.gz', ct)
-    sub = read_image(d / 'sub-ct_seg-subreg_label-22_msk.nii.gz')   # sub-region labels (the body: 49, 50), not vertebrae
+    sub = read_image(d / 'sub-ct_seg-subreg_label-22_msk.nii.gz')   # sub-region labels (body: 49, 50), not vertebrae
     if not same_geometry(sub, ct): raise VertebraeDataError(f'{d}: the sub-region mask is not on the CT\'s grid')
     va, body = sitk.GetArrayFromImage(mask), np.isin(sitk.GetArrayFromImage(sub), (49, 50))
-    return ct, mask, {int(l): xyz_index_to_xyz_mm(ct, np.argwhere((va == l) & body).mean(0)[::-1]) for l in np.unique(va) if l}
+    return ct, mask, {int(l): xyz_index_to_xyz_mm(ct, np.argwhere((va == l) & body).mean(0)[::-1])
+                      for l in np.unique(va) if l}
 
 # %% ../nbs/00_data.ipynb #138dfb54
 DATASET_COLUMNS = ('name', 'type', 'image_path', 'mask_path', 'centroid_json_path')
-TYPE_ALIASES = {'train': 'train', 'training': 'train', 'val': 'val', 'validation': 'val', 'valid': 'val', 'test': 'test'}
+TYPE_ALIASES = {'train': 'train', 'training': 'train', 'val': 'val', 'validation': 'val', 'valid': 'val',
+                'test': 'test'}
 
 def assign_folds(names, # case names
                  num_folds:int, # number of cross-validation folds
@@ -695,7 +818,8 @@ def _dataset_problems(df:pd.DataFrame, root:Path)->list:
         if not name: probs.append(f'line {line}: empty name')
         elif name in seen: probs.append(f'line {line}: duplicate name {name!r} (first on line {seen[name]})')
         else: seen[name] = line
-        if row['type'] not in TYPE_ALIASES: probs.append(f"line {line} ({name}): unknown type {row['type']!r}; use train, val (validation) or test")
+        if row['type'] not in TYPE_ALIASES:
+            probs.append(f"line {line} ({name}): unknown type {row['type']!r}; use train, val (validation) or test")
         for col in ('image_path', 'mask_path', 'centroid_json_path'):
             val = row[col]
             if not val:
@@ -715,10 +839,12 @@ def read_dataset_csv(path:str|Path, # the dataset CSV
     path = Path(path)
     if not path.is_file(): raise VertebraeDataError(f'{path}: no such file')
     try: df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e: raise VertebraeDataError(f'{path}: not a readable CSV ({e})') from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise VertebraeDataError(f'{path}: not a readable CSV ({e})') from None
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in DATASET_COLUMNS if c not in df.columns]
-    if missing: raise VertebraeDataError(f'{path}: missing column(s) {missing}; the header must be {",".join(DATASET_COLUMNS)}[,fold]')
+    if missing: raise VertebraeDataError(f'{path}: missing column(s) {missing}; '
+                                         f'the header must be {",".join(DATASET_COLUMNS)}[,fold]')
     df = df.apply(lambda col: col.str.strip())
     df['type'] = df['type'].str.lower()
     probs = _dataset_problems(df, path.parent.resolve())
@@ -737,5 +863,6 @@ def split_dataset(df:pd.DataFrame, # from read_dataset_csv
     "Training and validation rows of a dataset table."
     pool = df[df['type'] != 'test']
     if fold is None: return pool[pool['type'] == 'train'], pool[pool['type'] == 'val']
-    if fold not in set(pool['fold']): raise ValueError(f'fold {fold}: no case has it (folds: {sorted(set(pool["fold"]))})')
+    if fold not in set(pool['fold']):
+        raise ValueError(f'fold {fold}: no case has it (folds: {sorted(set(pool["fold"]))})')
     return pool[pool['fold'] != fold], pool[pool['fold'] == fold]

@@ -1,4 +1,4 @@
-"""One map from the network's crop grid to the CT, in millimetres: crop, spacing, translation, rotation, scaling and a B-spline deformation, applied alike to images (linear), labels (nearest) and landmarks (exact inverse), on CPU or GPU.
+"""One map in millimetres from the network's crop to the CT, for images, labels and landmarks alike, on CPU or GPU.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/sampling.html.md"""
 
@@ -7,51 +7,22 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/sampling.html.md"""
 # %% ../nbs/03a_sampling.ipynb #0a98ec14
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import SimpleITK as sitk
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 from scipy import special
 from tqdm.auto import tqdm
 
-from .data import (HU_MIN, VERSE_COLORS, VertebraeDataError, check_ct, normalize_intensity, random_intensity_params,
-                                read_centroids, read_image, to_canonical)
+from .data import (HU_MIN, VERSE_COLORS, Volume, VertebraeDataError, check_ct, normalize_intensity,
+                                orientation_code, random_intensity_params, read_centroids, read_image, to_canonical)
 
 # %% auto #0
-__all__ = ['Volume', 'gaussian_kernel_1d', 'smooth_zyx', 'as_volume', 'CropGrid', 'AugmentParams', 'rotation_matrix', 'bspline3',
+__all__ = ['gaussian_kernel_1d', 'smooth_zyx', 'as_volume', 'CropGrid', 'AugmentParams', 'rotation_matrix', 'bspline3',
            'bspline_basis', 'SpatialMap', 'identity_map', 'random_map', 'check_inside', 'sample', 'grid_image',
            'plot_crop', 'crop_input', 'Case', 'load_cases']
-
-# %% ../nbs/03a_sampling.ipynb #027df717
-@dataclass
-class Volume:
-    "A canonical image (LPS orientation) as a tensor, with its whole grid: origin, spacing and direction."
-    array_zyx:torch.Tensor # (C, D, H, W) float32, D = z, H = y, W = x
-    origin_xyz_mm:np.ndarray # (3,) world position of voxel (0, 0, 0)
-    spacing_xyz_mm:np.ndarray # (3,) voxel size, mm
-    name:str='' # file or case it came from, for messages
-    direction:np.ndarray|None=None # (3, 3) column i = world direction of index axis i; None: identity (a tilted scan keeps its tilt)
-
-    def __post_init__(self):
-        self.direction = np.eye(3) if self.direction is None else np.asarray(self.direction, float).reshape(3, 3)
-    @property
-    def size_xyz(self)->tuple: return tuple(int(n) for n in self.array_zyx.shape[:0:-1])
-    def index_to_xyz_mm(self, xyz_index)->np.ndarray:
-        "World LPS positions (N, 3) or (3,) of continuous voxel indices (x, y, z)."
-        return np.asarray(xyz_index, float) @ (self.direction * self.spacing_xyz_mm).T + self.origin_xyz_mm
-    def xyz_mm_to_index(self, xyz_mm)->np.ndarray:
-        "Continuous voxel indices (x, y, z) of world LPS positions (N, 3) or (3,)."
-        return (np.asarray(xyz_mm, float) - self.origin_xyz_mm) @ self.direction / self.spacing_xyz_mm
-    @property
-    def extent_xyz_mm(self)->tuple:
-        "World positions (lo, hi) of the first and last voxel centres, (3,) each."
-        return self.index_to_xyz_mm(np.zeros(3)), self.index_to_xyz_mm(np.asarray(self.size_xyz) - 1.0)
-    @property
-    def centre_xyz_mm(self)->np.ndarray: return self.index_to_xyz_mm((np.asarray(self.size_xyz) - 1) / 2)
-    def to(self, device): return Volume(self.array_zyx.to(device), self.origin_xyz_mm, self.spacing_xyz_mm, self.name, self.direction)
 
 # %% ../nbs/03a_sampling.ipynb #c0aab284
 def gaussian_kernel_1d(variance_vox:float, # variance in voxels² along the axis
@@ -69,6 +40,7 @@ def gaussian_kernel_1d(variance_vox:float, # variance in voxels² along the axis
     half = np.asarray(taps) / total
     return np.concatenate([half[:0:-1], half])
 
+# %% ../nbs/03a_sampling.ipynb #9fced94c
 def _smooth_axis(src:torch.Tensor, dst:torch.Tensor, taps:np.ndarray, axis:int, slab:int):
     "dst = src convolved along `axis` (edge repeated), in slabs along another axis."
     r, n = len(taps) // 2, src.shape[axis]
@@ -87,7 +59,8 @@ def smooth_zyx(array_zyx:torch.Tensor, # (D, H, W) float32, any device; overwrit
                slab:int=16, # slices per slab
               )->torch.Tensor: # (D, H, W) smoothed, on the same device
     "Gaussian smoothing with a sigma in mm, as SimpleITK.DiscreteGaussian computes it, in PyTorch."
-    if array_zyx.ndim != 3 or not array_zyx.is_floating_point(): raise ValueError(f'smooth_zyx: a (D, H, W) float tensor, got {tuple(array_zyx.shape)} {array_zyx.dtype}')
+    if array_zyx.ndim != 3 or not array_zyx.is_floating_point():
+        raise ValueError(f'smooth_zyx: a (D, H, W) float tensor, got {tuple(array_zyx.shape)} {array_zyx.dtype}')
     if sigma_mm <= 0: return array_zyx
     a, b = array_zyx, torch.empty_like(array_zyx)
     for axis, sp in ((2, spacing_xyz_mm[0]), (1, spacing_xyz_mm[1]), (0, spacing_xyz_mm[2])):
@@ -98,28 +71,30 @@ def smooth_zyx(array_zyx:torch.Tensor, # (D, H, W) float32, any device; overwrit
 
 # %% ../nbs/03a_sampling.ipynb #fe31b92a
 def as_volume(image:sitk.Image, # any 3D scalar image, any orientation
-              sigma_mm:float=0.0, # Gaussian smoothing before sampling: 3 mm stage 1, 0.75 mm stages 2-3; ignored for labels
+              sigma_mm:float=0.0, # Gaussian smoothing: 3 mm stage 1, 0.75 mm stages 2-3; ignored for labels
               kind:str='ct', # 'ct': clamped below at -1024 HU and smoothed; 'labels': the integer map, unchanged
               name:str='', # file or case name for messages
               device:str|torch.device='cpu', # where the tensor goes (and the smoothing runs)
-             )->Volume:
+             )->Volume: # (1, D, H, W) float32 tensor on the canonical grid
     "The image in the canonical frame, prepared for its stage, as a tensor the sampler reads."
     if kind not in ('ct', 'labels'): raise ValueError(f"kind {kind!r}: use 'ct' or 'labels'")
     size = image.GetSize()
     if image.GetDimension() != 3 or min(size) < 2:
-        raise VertebraeDataError(f'{name or "image"}: size {size} (x, y, z); at least 2 voxels are needed along every axis '
-                                 '(a one-slice volume has no extent to sample)')
+        raise VertebraeDataError(f'{name or "image"}: size {size} (x, y, z); at least 2 voxels are needed along '
+                                 'every axis (a one-slice volume has no extent to sample)')
     can, _ = to_canonical(image)
     spacing = np.asarray(can.GetSpacing(), float)
     if kind == 'labels':
-        arr = torch.from_numpy(np.ascontiguousarray(sitk.GetArrayFromImage(can).astype(np.float32, copy=False))).to(device)
+        arr = torch.from_numpy(np.ascontiguousarray(sitk.GetArrayFromImage(can).astype(np.float32, copy=False)))
+        arr = arr.to(device)
     else:
-        stored = sitk.GetArrayFromImage(can)  # (D, H, W), the stored type (int16 for most CTs: half the memory of float32)
-        if stored.dtype not in (np.int16, np.uint8, np.int32, np.float32, np.float64): stored = stored.astype(np.float32)
+        stored = sitk.GetArrayFromImage(can)  # (D, H, W) of the stored type: int16 for most CTs, half of float32
+        if stored.dtype not in (np.int16, np.uint8, np.int32, np.float32, np.float64):
+            stored = stored.astype(np.float32)
         arr = torch.from_numpy(stored).to(device)
         arr = arr.to(torch.float32).clamp_min_(HU_MIN)
         arr = smooth_zyx(arr, spacing, sigma_mm)
-    return Volume(arr[None], np.asarray(can.GetOrigin(), float), spacing, name, np.asarray(can.GetDirection(), float))
+    return Volume(arr[None], can.GetOrigin(), spacing, name, can.GetDirection(), orientation_code(image))
 
 # %% ../nbs/03a_sampling.ipynb #b2dca469
 @dataclass(frozen=True)
@@ -128,7 +103,7 @@ class CropGrid:
     size_xyz:tuple # voxels along x, y, z
     spacing_xyz_mm:tuple # voxel size, mm (one number: isotropic)
     centre_xyz_mm:tuple # world LPS position of the grid's centre
-    direction:tuple|None=None # (3, 3) column i = world direction of grid axis i (the CT's `Volume.direction`); None: identity
+    direction:tuple|None=None # (3, 3) column i = world direction of grid axis i (`Volume.direction`); None: identity
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)
@@ -137,7 +112,8 @@ class CropGrid:
         set_('centre_xyz_mm', tuple(float(c) for c in np.broadcast_to(self.centre_xyz_mm, 3)))
         D = np.eye(3) if self.direction is None else np.asarray(self.direction, float).reshape(3, 3)
         set_('direction', tuple(float(v) for v in D.ravel()))
-        if min(self.size_xyz) < 1 or min(self.spacing_xyz_mm) <= 0: raise ValueError(f'{self}: sizes and spacings must be positive')
+        if min(self.size_xyz) < 1 or min(self.spacing_xyz_mm) <= 0:
+            raise ValueError(f'{self}: sizes and spacings must be positive')
         if not np.isfinite(self.centre_xyz_mm).all(): raise ValueError(f'{self}: the centre is not finite')
         if not np.allclose(D.T @ D, np.eye(3), atol=1e-6): raise ValueError(f'{self}: the direction is not a rotation')
 
@@ -147,10 +123,20 @@ class CropGrid:
     def direction_matrix(self)->np.ndarray: return np.asarray(self.direction).reshape(3, 3)
     @property
     def half_extent_mm(self)->np.ndarray: return (np.asarray(self.size_xyz) - 1) / 2 * np.asarray(self.spacing_xyz_mm)
-    def index_to_local_mm(self, xyz_index): return (np.asarray(xyz_index, float) - (np.asarray(self.size_xyz) - 1) / 2) * np.asarray(self.spacing_xyz_mm)
-    def local_mm_to_index(self, u_mm): return np.asarray(u_mm, float) / np.asarray(self.spacing_xyz_mm) + (np.asarray(self.size_xyz) - 1) / 2
-    def index_to_xyz_mm(self, xyz_index): return self.index_to_local_mm(xyz_index) @ self.direction_matrix.T + np.asarray(self.centre_xyz_mm)
-    def xyz_mm_to_index(self, xyz_mm): return self.local_mm_to_index((np.asarray(xyz_mm, float) - np.asarray(self.centre_xyz_mm)) @ self.direction_matrix)
+
+    def index_to_local_mm(self, xyz_index)->np.ndarray:
+        "Local positions (mm from the centre, along the grid's axes) of continuous voxel indices (x, y, z)."
+        return (np.asarray(xyz_index, float) - (np.asarray(self.size_xyz) - 1) / 2) * np.asarray(self.spacing_xyz_mm)
+    def local_mm_to_index(self, u_mm)->np.ndarray:
+        "Continuous voxel indices (x, y, z) of local positions."
+        return np.asarray(u_mm, float) / np.asarray(self.spacing_xyz_mm) + (np.asarray(self.size_xyz) - 1) / 2
+    def index_to_xyz_mm(self, xyz_index)->np.ndarray:
+        "World LPS positions of continuous voxel indices (x, y, z)."
+        return self.index_to_local_mm(xyz_index) @ self.direction_matrix.T + np.asarray(self.centre_xyz_mm)
+    def xyz_mm_to_index(self, xyz_mm)->np.ndarray:
+        "Continuous voxel indices (x, y, z) of world LPS positions."
+        u_mm = (np.asarray(xyz_mm, float) - np.asarray(self.centre_xyz_mm)) @ self.direction_matrix
+        return self.local_mm_to_index(u_mm)
 
 # %% ../nbs/03a_sampling.ipynb #d8d1a36e
 @dataclass
@@ -167,9 +153,11 @@ class AugmentParams:
     def none(cls): return cls(0., 0., 0., 0., 0.)
 
     def __str__(self):
-        return (f'translation +-{self.translation_mm:g} mm, rotation +-{self.rotation_rad:g} rad, scale 1+-{self.scale_iso:g} then '
-                f'1+-{self.scale_axis:g} per axis, B-spline {self.deform_points}^3 points +-{self.deform_mm:g} mm')
+        return (f'translation +-{self.translation_mm:g} mm, rotation +-{self.rotation_rad:g} rad, '
+                f'scale 1+-{self.scale_iso:g} then 1+-{self.scale_axis:g} per axis, '
+                f'B-spline {self.deform_points}^3 points +-{self.deform_mm:g} mm')
 
+# %% ../nbs/03a_sampling.ipynb #33346780
 def rotation_matrix(angles_xyz, # rotation angles about the x, y, z axes, radians
                    )->np.ndarray: # (3, 3) Rz @ Ry @ Rx
     "Rotation matrix from three angles."
@@ -194,18 +182,18 @@ def bspline_basis(u_mm, # (P,) local positions along one axis, mm from the crop 
                  )->tuple: # weights (P, n_points), their derivatives in 1/mm (P, n_points)
     "Control point weights of a uniform cubic B-spline whose inner knots span the crop."
     h = max(2 * half_extent_mm / (n_points - 3), 1e-6)  # control point spacing, mm
-    k = (np.asarray(u_mm, float)[:, None] + half_extent_mm) / h + 1.0  # control-index coordinate: the crop is [1, n - 2]
+    k = (np.asarray(u_mm, float)[:, None] + half_extent_mm) / h + 1.0  # control-index coordinate: crop = [1, n - 2]
     v, d = bspline3(k - np.arange(n_points)[None, :])
     return v, d / h
 
 # %% ../nbs/03a_sampling.ipynb #9f862ddc
 @dataclass
 class SpatialMap:
-    "A map from a crop grid (output) to the canonical CT (input): x_in = c + t + A (u + D(u)), u = local mm of the crop."
+    "A map from a crop grid to the canonical CT: x_in = c + t + A (u + D(u)), u = local mm of the crop."
     grid:CropGrid # the output grid
     translation_mm:np.ndarray # (3,) t, xyz
     matrix:np.ndarray # (3, 3) A = rotation @ isotropic scale @ per-axis scale
-    coefficients_mm:np.ndarray|None=None # (3, n, n, n) control point displacements [xyz component, i_x, i_y, i_z]; None: no deformation
+    coefficients_mm:np.ndarray|None=None # (3, n, n, n) control point displacements [xyz, i_x, i_y, i_z]; None: none
 
     @property
     def world_matrix(self)->np.ndarray:
@@ -224,7 +212,8 @@ class SpatialMap:
     def local_to_input_mm(self, u_mm)->np.ndarray:
         "CT world positions (N, 3) of crop-local positions u (N, 3), mm."
         u = np.atleast_2d(np.asarray(u_mm, float))
-        return np.asarray(self.grid.centre_xyz_mm) + self.translation_mm + (u + self._deform(u)[0]) @ self.world_matrix.T
+        c = np.asarray(self.grid.centre_xyz_mm) + self.translation_mm
+        return c + (u + self._deform(u)[0]) @ self.world_matrix.T
 
     def index_to_input_mm(self, xyz_index)->np.ndarray:
         "CT world positions (N, 3) of continuous crop voxel indices (N, 3)."
@@ -235,7 +224,8 @@ class SpatialMap:
         p = np.atleast_2d(np.asarray(xyz_mm, float))
         ok = np.isfinite(p).all(1)
         v = np.full_like(p, np.nan)
-        v[ok] = np.linalg.solve(self.world_matrix, (p[ok] - np.asarray(self.grid.centre_xyz_mm) - self.translation_mm).T).T  # = u + D(u)
+        c = np.asarray(self.grid.centre_xyz_mm) + self.translation_mm
+        v[ok] = np.linalg.solve(self.world_matrix, (p[ok] - c).T).T  # = u + D(u)
         u = v.copy()
         if self.coefficients_mm is not None and ok.any():
             uo, vo = u[ok], v[ok]
@@ -244,20 +234,23 @@ class SpatialMap:
                 r = uo + d - vo  # (P, 3) residual, mm
                 if np.abs(r).max() < tol_mm: break
                 uo = uo - np.linalg.solve(np.eye(3) + J, r[..., None])[..., 0]
-            else: raise RuntimeError(f'the deformation could not be inverted to {tol_mm} mm (residual {np.abs(r).max():.3g} mm): it folds; use smaller deform_mm')
+            else: raise RuntimeError(f'the deformation could not be inverted to {tol_mm} mm (residual '
+                                     f'{np.abs(r).max():.3g} mm): it folds; use smaller deform_mm')
             u[ok] = uo
         return self.grid.local_mm_to_index(u)
 
     def dense_input_mm(self, device=None, dtype=torch.float32)->torch.Tensor:
         "CT world position of every crop voxel: (D, H, W, 3), xyz last."
         g = self.grid
-        loc = [g.index_to_local_mm(np.stack([np.arange(n)] * 3, 1))[:, a] for a, n in enumerate(g.size_xyz)]  # local mm per axis
+        # local mm of the voxels along each axis
+        loc = [g.index_to_local_mm(np.stack([np.arange(n)] * 3, 1))[:, a] for a, n in enumerate(g.size_xyz)]
         lx, ly, lz = (torch.as_tensor(l, dtype=dtype, device=device) for l in loc)
         D, H, W = g.size_zyx
-        u = torch.stack(torch.broadcast_tensors(lx.view(1, 1, W), ly.view(1, H, 1), lz.view(D, 1, 1)), -1)  # (D, H, W, 3)
+        u = torch.stack(torch.broadcast_tensors(lx.view(1, 1, W), ly.view(1, H, 1), lz.view(D, 1, 1)), -1)  # (D,H,W,3)
         if self.coefficients_mm is not None:
             n = self.coefficients_mm.shape[1]
-            B = [torch.as_tensor(bspline_basis(l, g.half_extent_mm[a], n)[0], dtype=dtype, device=device) for a, l in enumerate(loc)]
+            B = [torch.as_tensor(bspline_basis(l, g.half_extent_mm[a], n)[0], dtype=dtype, device=device)
+                 for a, l in enumerate(loc)]
             C = torch.as_tensor(self.coefficients_mm, dtype=dtype, device=device)
             u = u + torch.einsum('cijk,xi,yj,zk->zyxc', C, B[0], B[1], B[2])
         A = torch.as_tensor(self.world_matrix, dtype=dtype, device=device)
@@ -290,10 +283,13 @@ def check_inside(volume:Volume, # the canonical image
     "Raise a ValueError naming the image when a point lies outside its box of voxel centres."
     lo, hi = (np.minimum(*volume.extent_xyz_mm), np.maximum(*volume.extent_xyz_mm))
     p, half = np.asarray(xyz_mm, float), (np.asarray(volume.size_xyz) - 1) / 2
-    if not (p.shape == (3,) and np.isfinite(p).all() and np.all(np.abs(volume.xyz_mm_to_index(p) - half) <= half + 1e-6)):
+    if not (p.shape == (3,) and np.isfinite(p).all()
+            and np.all(np.abs(volume.xyz_mm_to_index(p) - half) <= half + 1e-6)):
         raise ValueError(f'{volume.name or "image"}: {what} {np.round(p, 1).tolist()} mm lies outside the image '
-                         f'(x {lo[0]:.1f}..{hi[0]:.1f}, y {lo[1]:.1f}..{hi[1]:.1f}, z {lo[2]:.1f}..{hi[2]:.1f} mm, world LPS)')
+                         f'(x {lo[0]:.1f}..{hi[0]:.1f}, y {lo[1]:.1f}..{hi[1]:.1f}, z {lo[2]:.1f}..{hi[2]:.1f} mm, '
+                         'world LPS)')
 
+# %% ../nbs/03a_sampling.ipynb #01b9978e
 def sample(volume:Volume, # canonical image (C, Z, Y, X), any device
            maps, # one SpatialMap or a list: a batch of crops of this image
            mode:str='linear', # 'linear' (CT, heatmaps, probabilities) or 'nearest' (labels)
@@ -305,21 +301,25 @@ def sample(volume:Volume, # canonical image (C, Z, Y, X), any device
     if pad_value is None: pad_value = HU_MIN if mode == 'linear' else 0.0
     x = volume.array_zyx
     as_t = lambda a: torch.as_tensor(np.asarray(a, float), dtype=torch.float32, device=x.device)
-    org, sp, n1 = as_t(volume.origin_xyz_mm), as_t(volume.spacing_xyz_mm), as_t(np.asarray(volume.size_xyz) - 1)
-    rot = as_t(volume.direction)  # (p - origin) @ direction: world mm along the volume's index axes
-    grids = torch.stack([((m.dense_input_mm(x.device) - org) @ rot) / sp / n1 * 2 - 1 for m in maps])  # (B, D, H, W, 3), xyz in [-1, 1]
+    org, n1 = as_t(volume.origin_xyz_mm), as_t(np.asarray(volume.size_xyz) - 1)
+    to_index = as_t(np.linalg.inv(volume.direction * volume.spacing_xyz_mm).T)  # (p - origin) @ to_index: voxel indices
+    grids = torch.stack([((m.dense_input_mm(x.device) - org) @ to_index) / n1 * 2 - 1 for m in maps])  # (B, D, H, W, 3)
     inp = (x - pad_value)[None].expand(len(maps), *x.shape)  # (B, C, Z, Y, X): zeros padding = pad_value
-    out = F.grid_sample(inp, grids, mode='bilinear' if mode == 'linear' else 'nearest', padding_mode='zeros', align_corners=True)
+    out = F.grid_sample(inp, grids, mode='bilinear' if mode == 'linear' else 'nearest', padding_mode='zeros',
+                        align_corners=True)
     return out + pad_value
 
+# %% ../nbs/03a_sampling.ipynb #b1f19f52
 def grid_image(array_zyx, # (D, H, W) array or tensor on the crop grid
                grid:CropGrid, # the grid it lives on
               )->sitk.Image: # an image with the grid's geometry (spacing, origin, direction)
     "A crop (or a network output) as a SimpleITK image in world coordinates, for viewers and files."
     a = array_zyx.detach().float().cpu().numpy() if isinstance(array_zyx, torch.Tensor) else np.asarray(array_zyx)
-    if a.shape != grid.size_zyx: raise ValueError(f'array of shape {a.shape} is not on the grid {grid.size_zyx} (z, y, x)')
+    if a.shape != grid.size_zyx:
+        raise ValueError(f'array of shape {a.shape} is not on the grid {grid.size_zyx} (z, y, x)')
     img = sitk.GetImageFromArray(np.ascontiguousarray(a))
-    img.SetSpacing(grid.spacing_xyz_mm); img.SetOrigin(tuple(grid.index_to_xyz_mm([0, 0, 0]).tolist())); img.SetDirection(grid.direction)
+    img.SetSpacing(grid.spacing_xyz_mm); img.SetDirection(grid.direction)
+    img.SetOrigin(tuple(grid.index_to_xyz_mm([0, 0, 0]).tolist()))
     return img
 
 # %% ../nbs/03a_sampling.ipynb #a6f55da2
@@ -353,15 +353,16 @@ def plot_crop(ax, # a matplotlib Axes
     for l, p in (landmarks or {}).items():
         if np.all(np.isfinite(p)) and 0 <= p[1] <= H - 1 and 0 <= p[2] <= D - 1:
             near = abs(p[0] - x) <= 3  # filled on the slice, hollow off it
-            ax.plot((p[1] + 0.5) * sp[1], (p[2] + 0.5) * sp[2], 'o', ms=4, color=VERSE_COLORS[int(l)] if near else 'none',
-                    mec=VERSE_COLORS[int(l)] if not near else 'white', mew=0.8)
+            col = VERSE_COLORS[int(l)]
+            ax.plot((p[1] + 0.5) * sp[1], (p[2] + 0.5) * sp[2], 'o', ms=4, color=col if near else 'none',
+                    mec='white' if near else col, mew=0.8)
     ax.set_xlim(ext[0], ext[1]); ax.set_ylim(ext[2], ext[3]); ax.set_xticks([]); ax.set_yticks([])
     if title: ax.set_title(title, fontsize=8)
 
 # %% ../nbs/03a_sampling.ipynb #75bebdc4
 def crop_input(volume:Volume, # smoothed canonical CT (HU)
                maps, # SpatialMap or list of them
-               rng:np.random.Generator|None=None, # training: draws the intensity shift and scale per crop; None: inference
+               rng:np.random.Generator|None=None, # training: draws intensity shift and scale per crop; None: inference
               )->torch.Tensor: # (B, 1, D, H, W) network input in [-1, 1]
     "Network input of crops: resampled HU -> x/2048 (+ random shift, x random scale in training) -> clamp."
     hu = sample(volume, maps, 'linear')
@@ -379,8 +380,9 @@ class Case:
     image:Volume # smoothed canonical CT, HU
     centroids_xyz_mm:dict # VerSe label -> (3,) world LPS mm
     labels:Volume|None=None # canonical label map (stage 3)
-    spine_xyz_mm:np.ndarray|None=None # (3,) where an upstream stage-1 model put the spine (world LPS mm); None: use the ground truth
+    spine_xyz_mm:np.ndarray|None=None # (3,) world LPS mm where a stage-1 model put the spine; None: the ground truth
 
+# %% ../nbs/03a_sampling.ipynb #335fe46f
 def load_cases(df, # rows of data.read_dataset_csv (absolute paths)
                sigma_mm:float, # smoothing of the stage
                with_mask:bool=False, # also read the label maps
@@ -391,10 +393,13 @@ def load_cases(df, # rows of data.read_dataset_csv (absolute paths)
     for r in tqdm(list(df.itertuples(index=False)), desc='reading cases', unit='case', disable=not progress):
         img = read_image(r.image_path); check_ct(img, r.image_path)
         ctd = read_centroids(r.centroid_json_path, img)
-        if not ctd: raise VertebraeDataError(f'{r.centroid_json_path}: no centroids; every training case needs at least one vertebra')
+        if not ctd:
+            raise VertebraeDataError(f'{r.centroid_json_path}: no centroids; '
+                                     'every training case needs at least one vertebra')
         labels = None
         if with_mask:
-            if not isinstance(r.mask_path, str) or not r.mask_path: raise VertebraeDataError(f'case {r.name}: no mask_path in the dataset table')
+            if not isinstance(r.mask_path, str) or not r.mask_path:
+                raise VertebraeDataError(f'case {r.name}: no mask_path in the dataset table')
             labels = as_volume(read_image(r.mask_path), kind='labels', name=r.mask_path)
         out.append(Case(r.name, as_volume(img, sigma_mm, name=r.image_path), ctd, labels))
     return out

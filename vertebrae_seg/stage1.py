@@ -7,36 +7,34 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage1.html.md"""
 # %% ../nbs/04_stage1.ipynb #bdf9ee43
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-import SimpleITK as sitk
 import torch
 import torch.nn as nn
 
 from .data import VertebraeDataError, normalize_intensity
 from .heatmaps import gaussian_heatmaps, heatmap_loss
-from .sampling import (AugmentParams, Case, CropGrid, SpatialMap, Volume, as_volume, crop_input, identity_map,
+from .sampling import (Case, CropGrid, SpatialMap, Volume, as_volume, crop_input, identity_map,
                                     random_map, sample)
-from .training import (CheckpointError, TrainConfig, TrainResult, fit, from_plain, load_stage_checkpoint,
-                                    preset_config, resolve_device, to_plain)
-from .unet import UNet, UNetConfig, count_parameters
+from .stages import Stage, StageConfig, per_step, register_stage
+from .training import TrainConfig, resolve_device
+from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['STAGE1_PRESETS', 'Stage1Config', 'stage1_config', 'spine_target', 'heatmap_centre', 'spine_truth', 'image_grid',
-           'stage1_batch', 'stage1_step', 'NoSpineError', 'SpineResult', 'spine_net', 'predict_spine', 'spine_errors',
-           'validate_stage1', 'train_stage1', 'load_stage1']
+__all__ = ['STAGE1_PRESETS', 'SPINE', 'Stage1Config', 'spine_target', 'heatmap_centre', 'spine_truth', 'image_grid',
+           'stage1_batch', 'stage1_step', 'NoSpineError', 'SpineResult', 'stage1_model', 'predict_spine',
+           'spine_errors', 'validate_stage1']
 
 # %% ../nbs/04_stage1.ipynb #afe5654e
 def _paper_train1()->TrainConfig:
-    return TrainConfig(iterations=20_000, batch_size=1, optimizer='adam', lr=1e-4, lr_steps=((0.5, 0.5), (0.75, 0.1)), val_every=1000)
+    return TrainConfig(iterations=20_000, batch_size=1, optimizer='adam', lr=1e-4, lr_steps=((0.5, 0.5), (0.75, 0.1)),
+                       val_every=1000)
 
 @dataclass
-class Stage1Config:
+class Stage1Config(StageConfig):
     "Everything stage 1 needs: crop, network, target, readout, augmentation and training; prints itself."
-    preset:str='paper' # name of the preset these values came from
     size_xyz:tuple=(64, 64, 128) # crop size in voxels (x, y, z); must divide by 2**(levels-1)
     spacing_mm:float=8.0 # crop voxel size, mm
     smooth_sigma_mm:float=3.0 # Gaussian smoothing of the CT before sampling, mm
@@ -45,26 +43,21 @@ class Stage1Config:
     dropout:float=0.5 # dropout after every conv
     target_sigma:float=3.0 # Gaussian of each vertebra in the target, voxels (peak 1)
     target_smooth:float=3.0 # smoothing of the summed target, voxels
-    readout_threshold:float=0.5 # the centre of mass counts voxels above this fraction of the maximum (0: all positive voxels)
+    readout_threshold:float=0.5 # the centre of mass counts voxels above this fraction of the maximum (0: all positive)
     min_peak:float=0.25 # a predicted maximum below this means: no spine in view
-    min_bone_hu:float=100.0 # ... and so does a column (40 mm radius) around the found centre without a voxel this bright
-    augment:AugmentParams=field(default_factory=AugmentParams) # spatial augmentation ranges
+    min_bone_hu:float=100.0 # ... and so does a column (40 mm radius) around the centre without a voxel this bright
     train:TrainConfig=field(default_factory=_paper_train1) # optimisation
 
     def unet_config(self)->UNetConfig:
         return UNetConfig(in_channels=1, out_channels=1, levels=self.levels, filters=self.filters, dropout=self.dropout)
 
-    def __str__(self):
-        mm = np.asarray(self.size_xyz) * self.spacing_mm
-        return (f'Stage1Config (preset {self.preset!r})\n'
-                f'  crop       {"x".join(map(str, self.size_xyz))} voxels of {self.spacing_mm:g} mm = {"x".join(f"{v:g}" for v in mm)} mm, '
-                f'centred on the image; CT smoothed with sigma {self.smooth_sigma_mm:g} mm\n'
-                f'  network    {self.unet_config()}\n'
-                f'  target     peak-1 Gaussians (sigma {self.target_sigma:g} voxels) at every centroid, smoothed by {self.target_smooth:g} voxels\n'
-                f'  readout    centre of mass of voxels above {self.readout_threshold:g} x max; no spine if max < {self.min_peak:g} '
-                f'or no voxel >= {self.min_bone_hu:g} HU within 40 mm of the centre\n'
-                f'  augment    {self.augment}\n'
-                + '\n'.join('  ' + l for l in str(self.train).splitlines()))
+    def rows(self)->list:
+        return [('crop', f'{self.crop_text()}, centred on the image; CT smoothed with sigma {self.smooth_sigma_mm:g} mm'),
+                ('network', str(self.unet_config())),
+                ('target', f'peak-1 Gaussians (sigma {self.target_sigma:g} voxels) at every centroid, '
+                           f'smoothed by {self.target_smooth:g} voxels'),
+                ('readout', f'centre of mass of voxels above {self.readout_threshold:g} x max; no spine if max < '
+                            f'{self.min_peak:g} or no voxel >= {self.min_bone_hu:g} HU within 40 mm of the centre')]
 
 STAGE1_PRESETS = {
     'paper': Stage1Config(),
@@ -72,11 +65,6 @@ STAGE1_PRESETS = {
                           train=TrainConfig(iterations=400, lr=1e-3, lr_steps=((0.5, 0.5), (0.75, 0.1)), val_every=100)),
 }
 
-def stage1_config(preset:str='paper', # 'paper' or 'small'
-                  **overrides, # fields to change, e.g. spacing_mm=6.0
-                 )->Stage1Config:
-    "A copy of a preset, with fields overridden."
-    return preset_config(STAGE1_PRESETS, preset, 'stage 1', **overrides)
 
 # %% ../nbs/04_stage1.ipynb #00fbcd06
 def spine_target(xyz_index, # (B, N, 3) vertebra centroids as continuous crop indices (x, y, z)
@@ -135,7 +123,7 @@ def stage1_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
         targets.append(spine_truth(case, grid, cfg, m))
     return dict(image=torch.stack(images), target=torch.stack(targets))
 
-def stage1_step(model:nn.Module, batch:dict)->dict:
+def stage1_step(model:nn.Module, batch:dict, cfg:Stage1Config|None=None)->dict:  # cfg: unused, the loss has no settings
     "Loss of one batch: the summed L2 of the paper (halved, averaged over the batch)."
     terms = heatmap_loss(model(batch['image']), batch['target'])
     return dict(loss=terms.total)
@@ -151,8 +139,8 @@ class SpineResult(NamedTuple):
     heatmap:torch.Tensor # (D, H, W) on the crop grid, CPU
     grid:CropGrid # the crop grid (centred on the image)
 
-def spine_net(cfg:Stage1Config)->nn.Module:
-    "The stage-1 network of a config."
+def stage1_model(cfg:Stage1Config)->nn.Module:
+    "The stage-1 network of a config: a U-Net with one input channel and one output heatmap."
     return UNet(cfg.unet_config())
 
 @torch.no_grad()
@@ -206,28 +194,6 @@ def validate_stage1(model, cases, cfg)->dict:
     return dict(centre_error_mm=float(e.mean()), max_error_mm=float(e.max()))
 
 # %% ../nbs/04_stage1.ipynb #7bc26f80
-def train_stage1(train_cases:list, # Cases for training
-                 val_cases:list, # Cases for validation (may be empty)
-                 cfg:Stage1Config, # the stage's settings (preset, crop, network, training)
-                 out_dir=None, # run folder (latest.pt, best.pt, log.csv, curves.png, config.json); None: nothing written
-                 resume:bool=False, overwrite:bool=False, device='auto', progress:bool=True,
-                )->TrainResult:
-    "Train the stage-1 network."
-    if not train_cases: raise ValueError('stage 1: no training cases')
-    torch.manual_seed(cfg.train.seed)
-    model = spine_net(cfg)
-    val = (lambda m: validate_stage1(m, val_cases, cfg)) if val_cases else None
-    return fit(model, stage1_step, lambda step, rng: stage1_batch(train_cases, cfg, rng), cfg.train, out_dir, val,
-               best_key='centre_error_mm' if val_cases else 'loss', best_mode='min',
-               meta=dict(stage='spine', preset=cfg.preset, config=to_plain(cfg)), resume=resume, overwrite=overwrite,
-               device=device, progress=progress)
-
-def load_stage1(path, # a checkpoint written by train_stage1 (latest.pt or best.pt)
-                preset:str|None=None, # refuse a checkpoint of another preset; None: any
-                device='cpu', # where the network goes
-               )->tuple: # (network in eval mode, Stage1Config)
-    "The stage-1 network and its config from a checkpoint."
-    ck, cfg = load_stage_checkpoint(path, 'spine', Stage1Config, preset)
-    model = spine_net(cfg)
-    model.load_state_dict(ck['model'])
-    return model.to(resolve_device(device)).eval(), cfg
+SPINE = register_stage(Stage('spine', 'stage 1', 'spine.pt', Stage1Config, STAGE1_PRESETS, build=stage1_model,
+                             batches=per_step(stage1_batch), step=stage1_step, validate=validate_stage1,
+                             best_key='centre_error_mm', best_mode='min'))

@@ -7,32 +7,29 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage2.html.md"""
 # %% ../nbs/05_stage2.ipynb #1ee4a6eb
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import SimpleITK as sitk
 import torch
 import torch.nn as nn
 
-from .data import LANDMARK_LABELS, VERTEBRA_NAMES, VertebraeDataError
+from .data import LANDMARK_LABELS, VERTEBRA_NAMES
 from .heatmaps import (HeatmapTargets, centroids_to_landmarks, decode_heatmaps, heatmap_loss, z_margin_mask)
 from .metrics import localization_metrics
 from .sampling import (AugmentParams, Case, CropGrid, Volume, as_volume, check_inside, crop_input, identity_map,
                                     random_map)
 from .scnet import SCNet, SCNetConfig
-from .training import (TrainConfig, TrainResult, fit, from_plain, load_stage_checkpoint, preset_config,
-                                    resolve_device, to_plain)
+from .sequence import (LabellingMargin, SequenceDetails, SequenceParams, StageHeatmaps,
+                                    candidates_from_maxima, labelling_margin, sequence_details)
+from .stages import Stage, StageConfig, no_clock, per_step, register_stage
+from .training import TrainConfig, resolve_device
 
 # %% auto #0
-__all__ = ['STAGE2_PRESETS', 'SPINE_ORDER', 'OPTIONAL_LABELS', 'SEQUENCE_SEARCHES', 'SEQUENCE_FALLBACKS',
-           'LABELS_UNCERTAIN_BELOW', 'Stage2Config', 'stage2_config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xyz',
-           'spine_column', 'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows', 'StageHeatmaps',
-           'full_height_heatmaps', 'SequenceParams', 'candidates_from_maxima', 'SequenceDetails', 'sequence_details',
-           'select_sequence', 'plot_sequence', 'shift_labels', 'heatmap_values', 'LabellingMargin', 'labelling_margin',
-           'Localization', 'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model',
-           'train_stage2', 'load_stage2']
+__all__ = ['STAGE2_PRESETS', 'VERTEBRAE', 'Stage2Config', 'Stage2Model', 'spine_xy_truth', 'case_spine_xyz', 'spine_column',
+           'case_spine_xy', 'stage2_batch', 'stage2_step', 'z_windows', 'full_height_heatmaps', 'Localization',
+           'localize_vertebrae', 'localization_table', 'validate_stage2', 'stage2_model']
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
 def _paper_train2()->TrainConfig:
@@ -40,9 +37,8 @@ def _paper_train2()->TrainConfig:
                        lr_steps=((0.5, 0.1), (0.75, 0.01)), val_every=5000)
 
 @dataclass
-class Stage2Config:
+class Stage2Config(StageConfig):
     "Everything stage 2 needs: crop, network, targets, loss, tiling, augmentation and training; prints itself."
-    preset:str='paper' # name of the preset these values came from
     size_xyz:tuple=(96, 96, 128) # crop (window) size in voxels (x, y, z)
     spacing_mm:float=2.0 # crop voxel size, mm
     smooth_sigma_mm:float=0.75 # Gaussian smoothing of the CT before sampling, mm
@@ -58,25 +54,23 @@ class Stage2Config:
     heatmap_scale:float=1000.0 # gamma of the normalized Gaussian targets (peak ~1 at sigma 8 mm at 2 mm)
     z_margin_mm:float=25.0 # loss mask at the scan's top and bottom
     window_step:int=64 # slices between inference windows (half a window: each slice seen twice)
-    augment:AugmentParams=field(default_factory=AugmentParams) # spatial augmentation ranges
     train:TrainConfig=field(default_factory=_paper_train2) # optimisation (the authors': SGD Nesterov, summed loss)
 
     def scnet_config(self)->SCNetConfig:
         return SCNetConfig(filters=self.filters, levels=self.levels, dropout=self.dropout, spatial_filters=self.filters,
                            spatial_downsample=self.spatial_downsample)
 
-    def __str__(self):
-        mm = np.asarray(self.size_xyz) * self.spacing_mm
-        return (f'Stage2Config (preset {self.preset!r})\n'
-                f'  crop       {"x".join(map(str, self.size_xyz))} voxels of {self.spacing_mm:g} mm = {"x".join(f"{v:g}" for v in mm)} mm '
-                f'around the spine; CT smoothed with sigma {self.smooth_sigma_mm:g} mm; inference windows every {self.window_step} slices\n'
-                f'  network    {self.scnet_config()}' + (f'; spatial output starts at {self.spatial_bias_init:g}' if self.spatial_bias_init else '')
-                + (f'; lr x{self.spatial_lr_scale:g} for the spatial branch, x{self.sigma_lr_scale:g} for the sigmas'
-                   if (self.spatial_lr_scale, self.sigma_lr_scale) != (1.0, 1.0) else '') + '\n'
-                f'  targets    normalized Gaussians x {self.heatmap_scale:g}, learnable sigma from {self.sigma_init:g} voxels '
-                f'({self.sigma_init * self.spacing_mm:g} mm), regulariser weight {self.sigma_weight:g}; loss masked {self.z_margin_mm:g} mm at the scan ends\n'
-                f'  augment    {self.augment}\n'
-                + '\n'.join('  ' + l for l in str(self.train).splitlines()))
+    def rows(self)->list:
+        net = str(self.scnet_config())
+        if self.spatial_bias_init: net += f'; spatial output starts at {self.spatial_bias_init:g}'
+        if (self.spatial_lr_scale, self.sigma_lr_scale) != (1.0, 1.0):
+            net += f'; lr x{self.spatial_lr_scale:g} for the spatial branch, x{self.sigma_lr_scale:g} for the sigmas'
+        return [('crop', f'{self.crop_text()} around the spine; CT smoothed with sigma {self.smooth_sigma_mm:g} mm; '
+                         f'inference windows every {self.window_step} slices'),
+                ('network', net),
+                ('targets', f'normalized Gaussians x {self.heatmap_scale:g}, learnable sigma from {self.sigma_init:g} voxels '
+                            f'({self.sigma_init * self.spacing_mm:g} mm), regulariser weight {self.sigma_weight:g}; '
+                            f'loss masked {self.z_margin_mm:g} mm at the scan ends')]
 
 STAGE2_PRESETS = {
     'paper': Stage2Config(),
@@ -86,11 +80,6 @@ STAGE2_PRESETS = {
                           train=TrainConfig(iterations=1200, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=300)),
 }
 
-def stage2_config(preset:str='paper', # 'paper' or 'small'
-                  **overrides, # fields to change
-                 )->Stage2Config:
-    "A copy of a preset, with fields overridden."
-    return preset_config(STAGE2_PRESETS, preset, 'stage 2', **overrides)
 
 # %% ../nbs/05_stage2.ipynb #5f49ff32
 class Stage2Model(nn.Module):
@@ -158,7 +147,7 @@ def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
     return dict(image=torch.stack(out['image']), xyz_index=as_t(out['xyz_index'], torch.float32), valid=as_t(out['valid'], torch.bool),
                 inside=as_t(out['inside'], torch.bool), mask=torch.stack(out['mask']))
 
-def stage2_step(model:Stage2Model, batch:dict)->dict:
+def stage2_step(model:Stage2Model, batch:dict, cfg:Stage2Config|None=None)->dict:  # cfg: unused, the loss's settings live in the model
     "Loss of one batch: summed L2 against targets with the learnable sigmas, + the sigma regulariser."
     out = model(batch['image'])
     target = model.targets(batch['xyz_index'], out.heatmaps.shape[-3:], batch['inside'])  # (B, 26, D, H, W); zero outside the crop
@@ -183,12 +172,6 @@ def z_windows(z_lo_mm:float, # the scan's lowest slice centre, mm (canonical z)
     return first + np.arange(n) * step * spacing_mm, total
 
 # %% ../nbs/05_stage2.ipynb #733b0a66
-class StageHeatmaps(NamedTuple):
-    "Stage-2 heatmaps merged over the full height."
-    heatmaps:torch.Tensor # (26, Z, H, W) on the full grid, CPU
-    grid:CropGrid # the full grid (x, y around the spine, z over the scan)
-    windows:int # number of windows run
-
 @torch.no_grad()
 def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set here)
                          volume:Volume, # CT smoothed with cfg.smooth_sigma_mm
@@ -214,342 +197,11 @@ def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set he
         merged[:, z0:z0 + W] = torch.maximum(merged[:, z0:z0 + W], hm)
     return StageHeatmaps(merged.cpu(), full, len(centres))
 
-# %% ../nbs/05_stage2.ipynb #f64bd3c2
-from dataclasses import dataclass
-
-import numpy as np
-from scipy import ndimage
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-
-from .data import LANDMARK_LABELS, VERSE_COLORS, VERTEBRA_NAMES, channel_to_label, label_to_channel
-
-# %% ../nbs/05_stage2.ipynb #6b643475
-SPINE_ORDER = list(range(1, 20)) + [28] + list(range(20, 25)) + [25]  # labels with a channel, top (C1) to bottom (L6)
-OPTIONAL_LABELS = (25, 28)  # L6 and T13: transitional vertebrae, may be absent
-SEQUENCE_SEARCHES = ('subsequence', 'whole_run')
-SEQUENCE_FALLBACKS = ('drop', 'strongest')
-
-@dataclass
-class SequenceParams:
-    "Settings of the sequence search: the paper's thresholds (mm, heatmap values) by default, and how the run is followed."
-    min_value:float=0.25 # a found channel takes part in the longest run if its strongest value exceeds this
-    min_dist_mm:float=12.5 # neighbours in the run's sequence are more than this apart ...
-    max_dist_mm:float=50.0 # ... and less than this
-    ext_min_mm:float=15.0 # a landmark added at an end is more than this from the end ...
-    ext_max_mm:float=35.0 # ... and less than this
-    ext_min_value:float=0.25 # and its heatmap value exceeds this
-    search:str='subsequence' # 'subsequence': the best consistent sequence of the run's labels, any may be left out; 'whole_run': every one (the paper's text)
-    fallback:str='drop' # 'whole_run' with no consistent sequence: 'drop' the channels none can hold (= 'subsequence'), or each one's 'strongest' maximum (the authors' code)
-
-    def __post_init__(self):
-        if self.search not in SEQUENCE_SEARCHES: raise ValueError(f'SequenceParams.search {self.search!r}: use one of {SEQUENCE_SEARCHES}')
-        if self.fallback not in SEQUENCE_FALLBACKS: raise ValueError(f'SequenceParams.fallback {self.fallback!r}: use one of {SEQUENCE_FALLBACKS}')
-        for lo, hi in (('min_dist_mm', 'max_dist_mm'), ('ext_min_mm', 'ext_max_mm')):
-            if not 0 <= getattr(self, lo) < getattr(self, hi): raise ValueError(f'SequenceParams: need 0 <= {lo} < {hi}; got {getattr(self, lo)}, {getattr(self, hi)}')
-
-# %% ../nbs/05_stage2.ipynb #da55ef37
-def candidates_from_maxima(maxima:list, # C ChannelMaxima from decode_heatmaps (channel order)
-                           to_xyz_mm, # function (K, 3) xyz_index of the heatmap grid -> (K, 3) xyz_mm world LPS
-                          )->dict: # label -> (xyz_mm (K, 3) float64, values (K,), found bool)
-    "The decoder's maxima of every channel as candidate positions in millimetres, keyed by VerSe label."
-    out = {}
-    for m in maxima:
-        lab = channel_to_label(m.channel)
-        if lab in out: raise ValueError(f'candidates_from_maxima: channel {m.channel} ({VERTEBRA_NAMES[lab]}) appears twice')
-        xyz_index = np.asarray(m.xyz_index, np.float64).reshape(-1, 3)
-        xyz_mm = np.asarray(to_xyz_mm(xyz_index), np.float64)
-        if xyz_mm.shape != xyz_index.shape:
-            raise ValueError(f'candidates_from_maxima: to_xyz_mm gave shape {xyz_mm.shape} for {xyz_index.shape} indices of channel {m.channel}')
-        out[lab] = (xyz_mm, np.asarray(m.values, np.float64).reshape(-1).copy(), bool(m.found))
-    return out
-
-# %% ../nbs/05_stage2.ipynb #0458ab32
-def _check_candidates(candidates:dict)->dict:
-    "Candidates as float64 arrays, checked: label -> (xyz_mm (K, 3), values (K,), found)."
-    out = {}
-    for lab, c in candidates.items():
-        lab = int(lab)
-        if lab not in SPINE_ORDER:
-            raise ValueError(f'candidates: label {lab} ({VERTEBRA_NAMES.get(lab, "unknown")}) has no landmark channel (labels 1-25 and 28)')
-        try: xyz, values, found = c
-        except (TypeError, ValueError): raise ValueError(f'candidates[{lab}] must be a tuple (xyz_mm (K, 3), values (K,), found)') from None
-        xyz, values = np.asarray(xyz, np.float64), np.asarray(values, np.float64)
-        if xyz.ndim != 2 or xyz.shape[1] != 3 or values.shape != (len(xyz),):
-            raise ValueError(f'candidates[{lab}] ({VERTEBRA_NAMES[lab]}): xyz_mm must be (K, 3) and values (K,); got {xyz.shape} and {values.shape}')
-        if not (np.isfinite(xyz).all() and np.isfinite(values).all()):
-            raise ValueError(f'candidates[{lab}] ({VERTEBRA_NAMES[lab]}): positions and values must be finite')
-        out[lab] = (xyz, values, bool(found))
-    return out
-
-def _unit(v)->np.ndarray:
-    s = np.asarray(v, np.float64).reshape(-1)
-    n = np.linalg.norm(s) if s.shape == (3,) else 0.0
-    if not (np.isfinite(n) and n > 0): raise ValueError(f'superior_xyz must be a non-zero finite 3-vector; got {v}')
-    return s / n
-
-# %% ../nbs/05_stage2.ipynb #523177ba
-def _in_run(c, min_value:float)->bool:
-    return c is not None and c[2] and len(c[1]) > 0 and c[1].max() > min_value
-
-def _longest_run(candidates:dict, # checked candidates (label -> (xyz_mm, values, found))
-                 min_value:float, # a found channel counts if its strongest value exceeds this
-                )->list: # labels of the longest run, top to bottom ([] if no channel counts)
-    "The longest run of consecutive counted labels; an uncounted T13 or L6 does not break it."
-    runs, cur = [], []
-    for lab in SPINE_ORDER:
-        if _in_run(candidates.get(lab), min_value): cur.append(lab)
-        elif lab not in OPTIONAL_LABELS:
-            if cur: runs.append(cur)
-            cur = []
-    if cur: runs.append(cur)
-    if not runs: return []
-    return max(runs, key=lambda r: (len(r), sum(candidates[l][1].max() for l in r)))
-
-# %% ../nbs/05_stage2.ipynb #3e0cd784
-def _links(upper:np.ndarray, # (Ka, 3) candidates of the upper label
-           lower:np.ndarray, # (Kb, 3) candidates of the lower label
-           s:np.ndarray, # (3,) unit superior direction
-           lo:float, hi:float, # allowed distance range (exclusive), mm
-          )->np.ndarray: # (Ka, Kb) bool: the link is allowed
-    "Which pairs of candidates may be neighbours: distance in (lo, hi), the lower one strictly inferior."
-    d = lower[None] - upper[:, None]  # (Ka, Kb, 3)
-    dist = np.linalg.norm(d, axis=-1)
-    return (dist > lo) & (dist < hi) & (d @ s < 0)
-
-def _steps(upper_label:int, lower_label:int)->int:
-    "Spine steps from one label down to another: 1 + the non-optional labels between them."
-    i, j = SPINE_ORDER.index(upper_label), SPINE_ORDER.index(lower_label)
-    return 1 + sum(l not in OPTIONAL_LABELS for l in SPINE_ORDER[i + 1:j])
-
-def _best_path(labels:list, # the run, top to bottom
-               points:list, # per label (K, 3) candidates
-               values:list, # per label (K,) values
-               params:SequenceParams,
-               s:np.ndarray, # (3,) unit superior direction
-               relaxed:bool=False, # any label may be left out (links scaled by the steps they span); else only optional ones
-              )->tuple|None: # (labels, candidate indices, score) of the best sequence, None if none is allowed
-    "Exact best-scoring sequence over a run by dynamic programming."
-    n = len(labels)
-    optional = [l in OPTIONAL_LABELS for l in labels]
-    can_start = [relaxed or all(optional[:k]) for k in range(n)]
-    can_end = [relaxed or all(optional[k + 1:]) for k in range(n)]
-    best, back = [], []  # per label: (K,) best score of a sequence ending there, (K, 2) its predecessor (label, candidate) or -1
-    for k in range(n):
-        score = np.full(len(values[k]), 0.0 if can_start[k] else -np.inf)
-        prev = np.full((len(values[k]), 2), -1)
-        for j in range(k - 1, -1, -1):  # predecessors, nearest first (ties keep the nearer one)
-            if not relaxed and not all(optional[j + 1:k]): break
-            m = _steps(labels[j], labels[k]) if relaxed else 1
-            if m > 1 and (optional[j] or optional[k]): continue  # T13 / L6 only beside their neighbours, never in place of one
-            ok = _links(points[j], points[k], s, m * params.min_dist_mm, m * params.max_dist_mm)
-            cand = np.where(ok, best[j][:, None], -np.inf)  # (Kj, Kk)
-            a = cand.argmax(0)
-            v = cand[a, np.arange(len(a))]
-            better = v > score
-            score = np.where(better, v, score)
-            prev[better] = np.stack([np.full(better.sum(), j), a[better]], -1)
-        best.append(score + values[k]); back.append(prev)
-    ends = [(best[k].max(), k) for k in range(n) if can_end[k] and len(best[k])]
-    if not ends: return None
-    total, k = max(ends)
-    if not np.isfinite(total): return None
-    path, b = [], int(best[k].argmax())
-    while k >= 0:
-        path.append((labels[k], b))
-        k, b = (int(x) for x in back[k][b])
-    path = path[::-1]
-    return [l for l, _ in path], [b for _, b in path], float(total)
-
-# %% ../nbs/05_stage2.ipynb #d04f9b40
-def _extension_candidate(c, end:np.ndarray, params:SequenceParams, s:np.ndarray, upward:bool)->int|None:
-    "Index of the best candidate of one channel to add beyond `end`, None if none qualifies."
-    if c is None or len(c[1]) == 0: return None
-    xyz, values, _ = c
-    d = xyz - end
-    dist = np.linalg.norm(d, axis=1)
-    side = d @ s > 0 if upward else d @ s < 0
-    ok = (values > params.ext_min_value) & (dist > params.ext_min_mm) & (dist < params.ext_max_mm) & side
-    if not ok.any(): return None
-    idx = np.flatnonzero(ok)
-    return int(idx[values[idx].argmax()])
-
-def _extend(candidates:dict, end_label:int, end_xyz:np.ndarray, params:SequenceParams, s:np.ndarray, upward:bool)->list:
-    "Greedy extension from one end: [(label, candidate index), ...] in the order added."
-    out, cur = [], end_xyz
-    step = -1 if upward else 1
-    i = SPINE_ORDER.index(end_label) + step
-    while 0 <= i < len(SPINE_ORDER):
-        lab = SPINE_ORDER[i]
-        k = _extension_candidate(candidates.get(lab), cur, params, s, upward)
-        if k is not None:
-            out.append((lab, k)); cur = candidates[lab][0][k]
-        elif lab not in OPTIONAL_LABELS: break
-        i += step
-    return out
-
-# %% ../nbs/05_stage2.ipynb #68cfabd8
-@dataclass
-class SequenceDetails:
-    "What the sequence search chose, and where each landmark came from."
-    chosen:dict # label -> xyz_mm (3,), top to bottom
-    index:dict # label -> which candidate of its channel was chosen (0: the strongest)
-    run:list # labels of the longest run, top to bottom
-    path:list # labels chosen over the run (steps 1-2)
-    extended:list # labels added by the greedy extension (step 3), upwards first
-    score:float # summed heatmap value of the chosen landmarks
-    fallback:str|None # the fallback 'whole_run' used ('drop' or 'strongest'); None: none needed, or search='subsequence'
-
-def sequence_details(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found) as from candidates_from_maxima
-                     params:SequenceParams|None=None, # search settings; None: the defaults
-                     superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
-                    )->SequenceDetails:
-    "The consistent sequence of landmarks with how it was found: longest run, best sequence over it, greedy extension."
-    params = params or SequenceParams()
-    s = _unit(superior_xyz)
-    cands = _check_candidates(candidates)
-    run = _longest_run(cands, params.min_value)
-    if not run: return SequenceDetails({}, {}, [], [], [], 0.0, None)
-    points, values = [cands[l][0] for l in run], [cands[l][1] for l in run]
-    relaxed = params.search == 'subsequence'
-    found, fallback = _best_path(run, points, values, params, s, relaxed=relaxed), None
-    if found is None and not relaxed:
-        fallback = params.fallback
-        if fallback == 'drop': found = _best_path(run, points, values, params, s, relaxed=True)
-        else: found = (run, [int(v.argmax()) for v in values], float(sum(v.max() for v in values)))
-    path = list(zip(found[0], found[1]))
-    up = _extend(cands, path[0][0], cands[path[0][0]][0][path[0][1]], params, s, upward=True)
-    down = _extend(cands, path[-1][0], cands[path[-1][0]][0][path[-1][1]], params, s, upward=False)
-    seq = up[::-1] + path + down
-    return SequenceDetails(chosen={l: cands[l][0][k].copy() for l, k in seq}, index={l: k for l, k in seq}, run=run,
-                           path=[l for l, _ in path], extended=[l for l, _ in up + down],
-                           score=float(sum(cands[l][1][k] for l, k in seq)), fallback=fallback)
-
-def select_sequence(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found) as from candidates_from_maxima
-                    params:SequenceParams|None=None, # search settings; None: the defaults
-                    superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
-                   )->dict: # label -> xyz_mm (3,) of the chosen landmarks (only those chosen), top to bottom
-    "Stage 2's landmarks: one consistent position per vertebra the scan shows."
-    return sequence_details(candidates, params, superior_xyz).chosen
-
-# %% ../nbs/05_stage2.ipynb #4c6ed9f4
-def plot_sequence(candidates:dict, # label -> (xyz_mm (K, 3), values (K,), found)
-                  chosen:dict, # label -> xyz_mm (3,), as select_sequence returns
-                  ax=None, # matplotlib Axes to draw on; None: a new Figure
-                  ground_truth:dict|None=None, # label -> xyz_mm (3,), drawn as crosses
-                 )->Figure|None: # the new Figure, None when drawn on `ax`
-    "Sagittal view (y posterior to the right, z superior up, mm) of the candidates and the chosen sequence."
-    fig = None
-    if ax is None:
-        fig = Figure(figsize=(4.8, 8), layout='constrained'); ax = fig.subplots()
-    for lab, (xyz, values, _) in _check_candidates(candidates).items():
-        if not len(values): continue
-        v = np.clip(values, 0, 1)
-        rgba = np.array([(*VERSE_COLORS[lab], 0.2 + 0.7 * x) for x in v])
-        ax.scatter(xyz[:, 1], xyz[:, 2], s=6 + 70 * v, c=rgba, edgecolors='none', zorder=2)
-    labs = [l for l in SPINE_ORDER if l in chosen]
-    if labs:
-        pts = np.stack([np.asarray(chosen[l], float) for l in labs])
-        ax.plot(pts[:, 1], pts[:, 2], '-', color='0.5', lw=1, zorder=1)
-        ax.scatter(pts[:, 1], pts[:, 2], s=140, c=[VERSE_COLORS[l] for l in labs], edgecolors='k', linewidths=1.2, zorder=3)
-        for l, p in zip(labs, pts):
-            ax.annotate(VERTEBRA_NAMES[l], (p[1], p[2]), xytext=(9, 0), textcoords='offset points', va='center', fontsize=8)
-    for l, p in (ground_truth or {}).items():
-        ax.plot(p[1], p[2], 'x', color='k', ms=7, mew=1.5, zorder=4)
-    handles = [Line2D([], [], ls='', marker='o', color='0.6', ms=4, label='candidates (size: value)'),
-               Line2D([], [], ls='', marker='o', mfc='0.8', mec='k', ms=10, label='chosen')]
-    if ground_truth: handles.append(Line2D([], [], ls='', marker='x', color='k', ms=7, mew=1.5, label='ground truth'))
-    ax.legend(handles=handles, fontsize=8, loc='best')
-    ax.set_aspect('equal', adjustable='datalim')
-    ax.set_xlabel('y (mm, posterior to the right)'); ax.set_ylabel('z (mm, superior up)')
-    ax.set_title(f'{len(labs)} landmarks chosen' + (f', {len(ground_truth)} in the ground truth' if ground_truth else ''), fontsize=9)
-    return fig
-
-# %% ../nbs/05_stage2.ipynb #d5e079ce
-def _landmark_labels(labels)->list:
-    "Labels as ints, each checked to have a heatmap channel."
-    out = [int(l) for l in labels]
-    for l in out:
-        if l not in SPINE_ORDER: raise ValueError(f'label {l} ({VERTEBRA_NAMES.get(l, "unknown")}) has no landmark channel (labels 1-25 and 28)')
-    return out
-
-def shift_labels(labels, # the chosen labels (VerSe), any order
-                 step:int, # -1: one level up (towards C1), +1: one level down
-                )->dict: # label -> its neighbour one level away; None past the end of the spine
-    "Each label moved one level along the spine; T13 and L6 are skipped unless they are among `labels`."
-    if step not in (-1, 1): raise ValueError(f'shift step {step}: use -1 (one level up) or +1 (one level down)')
-    labels = _landmark_labels(labels)
-    chain = [l for l in SPINE_ORDER if l not in OPTIONAL_LABELS or l in labels]  # the spine as this labelling has it
-    at = {l: i for i, l in enumerate(chain)}
-    return {l: chain[at[l] + step] if 0 <= at[l] + step < len(chain) else None for l in labels}
-
-# %% ../nbs/05_stage2.ipynb #73c02abc
-def heatmap_values(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and their grid
-                   labels, # (N,) VerSe labels: whose channel is read at each position
-                   xyz_mm, # (N, 3) world LPS positions, mm
-                  )->np.ndarray: # (N,) values, trilinear; 0 outside the grid; below 0 read as 0
-    "Each label's heatmap at a world position, interpolated trilinearly on the heatmaps' grid."
-    hm, grid = heatmaps.heatmaps, heatmaps.grid
-    if hm.ndim != 4 or hm.shape[0] != len(LANDMARK_LABELS) or tuple(hm.shape[1:]) != grid.size_zyx:
-        raise ValueError(f'heatmaps: need shape ({len(LANDMARK_LABELS)}, {", ".join(map(str, grid.size_zyx))}) for their grid; got {tuple(hm.shape)}')
-    labels = _landmark_labels(labels)
-    xyz = np.asarray(xyz_mm, np.float64)
-    if xyz.size == 0: xyz = xyz.reshape(0, 3)
-    if xyz.shape != (len(labels), 3) or not np.isfinite(xyz).all():
-        raise ValueError(f'heatmap_values: xyz_mm must be ({len(labels)}, 3) finite positions, one per label; got shape {xyz.shape}')
-    arr = hm.detach().cpu().float().numpy()  # (26, Z, H, W)
-    zyx = grid.xyz_mm_to_index(xyz)[:, ::-1]  # (N, 3) indices in the array's axis order
-    out = [ndimage.map_coordinates(arr[label_to_channel(l)], p[:, None], order=1, mode='constant', cval=0.0)[0] for l, p in zip(labels, zyx)]
-    return np.maximum(np.asarray(out, np.float64), 0.0)
-
-# %% ../nbs/05_stage2.ipynb #dfe8eda5
-LABELS_UNCERTAIN_BELOW = 0.5  # flag a labelling whose one-level shift scores over half of it: on phantoms, labellings off by a level measure below, right ones mostly above
-
-class LabellingMargin(NamedTuple):
-    "How much better the chosen labelling fits the heatmaps than the same positions relabelled one level up or down."
-    score:float # summed heatmap value of the chosen labelling: each label's own channel at its position
-    up:float # the same positions, each read with the label one level up (towards C1)
-    down:float # ... one level down (towards L6)
-    margin:float # score - max(up, down); below 0 when a shift fits better
-    relative:float # margin / score, what a threshold uses; NaN when the score is 0
-    values:dict # label -> its own heatmap value at its position, in the order of the labelling
-
-    @property
-    def rival(self)->str: return 'up' if self.up >= self.down else 'down'  # the shift that comes closer
-
-    def uncertain(self, below:float=LABELS_UNCERTAIN_BELOW)->bool:
-        "Whether a one-level shift comes close: a relative margin under `below`, or a shift scoring more."
-        return bool(self.relative < below or self.margin < 0)
-
-    def warning(self, below:float=LABELS_UNCERTAIN_BELOW)->str|None:
-        "One line for a picture's title when the labelling is uncertain, else None."
-        if not self.uncertain(below): return None
-        best = max(self.up, self.down)
-        how = f'{100 * best / self.score:.0f} % of' if self.score > 0 else f'{best:.2f}, more than'
-        return f'labels uncertain: shifted one level {self.rival} scores {how} the chosen labelling'
-
-def labelling_margin(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and their grid
-                     chosen:dict, # label -> (3,) world LPS mm: the labelled positions (SequenceDetails.chosen)
-                    )->LabellingMargin:
-    "Scores of the chosen labelling and of its positions relabelled one level up and down: how sure the labelling is."
-    labels = list(chosen)
-    xyz = np.stack([np.asarray(chosen[l], np.float64).reshape(3) for l in labels]) if labels else np.zeros((0, 3))  # (N, 3)
-    own = heatmap_values(heatmaps, labels, xyz)  # (N,)
-    shifted = {}
-    for step in (-1, 1):
-        to = shift_labels(labels, step)
-        keep = [k for k, l in enumerate(labels) if to[l] is not None]  # past the end of the spine: adds 0
-        shifted[step] = float(heatmap_values(heatmaps, [to[labels[k]] for k in keep], xyz[keep]).sum())
-    score = float(own.sum())
-    margin = score - max(shifted.values())
-    return LabellingMargin(score, shifted[-1], shifted[1], margin, margin / score if score > 0 else math.nan,
-                           {l: float(v) for l, v in zip(labels, own)})
-
 # %% ../nbs/05_stage2.ipynb #c271fceb
 class Localization(NamedTuple):
     "What stage 2 says about one CT."
     centroids_xyz_mm:dict # VerSe label -> (3,) world LPS mm, the chosen sequence
-    candidates:dict # label -> (xyz_mm (K, 3), values (K,), found): every decoded maximum
+    candidates:dict # label -> sequence.Candidates: every decoded maximum
     details:SequenceDetails # how the sequence was chosen
     heatmaps:StageHeatmaps # the merged heatmaps and their grid
     margin:LabellingMargin|None=None # how sure the labelling is (`labelling_margin` of the chosen sequence)
@@ -561,13 +213,16 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
                        params:SequenceParams|None=None, # sequence search settings; None: the defaults
                        device=None, # where the network runs; None: where its weights are
                        name:str='', # image name for messages
+                       clock=no_clock, # clock(part) -> a context manager timing that part (stages.PartClock)
                       )->Localization:
     "Stage 2 on one CT: labelled vertebra centroids in world mm."
-    vol = image if isinstance(image, Volume) else as_volume(image, cfg.smooth_sigma_mm, name=name)
-    hm = full_height_heatmaps(model, vol, spine_xy_mm, cfg, device)
-    cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
-    det = sequence_details(cands, params)
-    return Localization(det.chosen, cands, det, hm, labelling_margin(hm, det.chosen))
+    if not isinstance(image, Volume):
+        with clock('stage2/prepare'): image = as_volume(image, cfg.smooth_sigma_mm, name=name)
+    with clock('stage2/network'): hm = full_height_heatmaps(model, image, spine_xy_mm, cfg, device)
+    with clock('stage2/post'):
+        cands = candidates_from_maxima(decode_heatmaps(hm.heatmaps), hm.grid.index_to_xyz_mm)
+        det = sequence_details(cands, params)
+        return Localization(det.chosen, cands, det, hm, labelling_margin(hm, det.chosen))
 
 # %% ../nbs/05_stage2.ipynb #3cd05425
 def localization_table(model:Stage2Model, # trained stage-2 model
@@ -590,31 +245,9 @@ def validate_stage2(model, cases, cfg)->dict:
 
 # %% ../nbs/05_stage2.ipynb #ba18cf68
 def stage2_model(cfg:Stage2Config)->Stage2Model:
-    "The stage-2 model of a config."
+    "The stage-2 model of a config: the SCNet and the learnable sigmas."
     return Stage2Model(cfg)
 
-def train_stage2(train_cases:list, # Cases for training
-                 val_cases:list, # Cases for validation (may be empty)
-                 cfg:Stage2Config, # the stage's settings
-                 out_dir=None, # run folder; None: nothing written
-                 resume:bool=False, overwrite:bool=False, device='auto', progress:bool=True,
-                )->TrainResult:
-    "Train the stage-2 model (network and sigmas)."
-    if not train_cases: raise ValueError('stage 2: no training cases')
-    torch.manual_seed(cfg.train.seed)
-    model = stage2_model(cfg)
-    val = (lambda m: validate_stage2(m, val_cases, cfg)) if val_cases else None
-    return fit(model, stage2_step, lambda step, rng: stage2_batch(train_cases, cfg, rng), cfg.train, out_dir, val,
-               best_key='id_rate' if val_cases else 'loss', best_mode='max' if val_cases else 'min',
-               meta=dict(stage='vertebrae', preset=cfg.preset, config=to_plain(cfg)), resume=resume, overwrite=overwrite,
-               device=device, progress=progress)
-
-def load_stage2(path, # a checkpoint written by train_stage2
-                preset:str|None=None, # refuse a checkpoint of another preset; None: any
-                device='cpu', # where the model goes
-               )->tuple: # (Stage2Model in eval mode, Stage2Config)
-    "The stage-2 model and its config from a checkpoint."
-    ck, cfg = load_stage_checkpoint(path, 'vertebrae', Stage2Config, preset)
-    model = stage2_model(cfg)
-    model.load_state_dict(ck['model'])
-    return model.to(resolve_device(device)).eval(), cfg
+VERTEBRAE = register_stage(Stage('vertebrae', 'stage 2', 'vertebrae.pt', Stage2Config, STAGE2_PRESETS, build=stage2_model,
+                                 batches=per_step(stage2_batch), step=stage2_step, validate=validate_stage2,
+                                 best_key='id_rate', best_mode='max'))

@@ -6,7 +6,6 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage3.html.md"""
 
 # %% ../nbs/06_stage3.ipynb #c8e6e5cd
 from __future__ import annotations
-import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -21,18 +20,18 @@ from tqdm.auto import tqdm
 from .data import VertebraeDataError, from_canonical, normalize_intensity, to_canonical
 from .heatmaps import gaussian_heatmaps
 from .metrics import dice
-from .sampling import (AugmentParams, Case, CropGrid, SpatialMap, Volume, as_volume, crop_input, identity_map,
+from .sampling import (AugmentParams, Case, CropGrid, Volume, as_volume, crop_input, identity_map,
                                     random_map, sample)
-from .training import (TrainConfig, TrainResult, fit, load_stage_checkpoint, preset_config, resolve_device,
-                                    to_plain, from_plain)
+from .stages import Stage, StageConfig, as_ensemble, no_clock, register_stage
+from .training import TrainConfig, resolve_device
 from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['LOSSES', 'STAGE3_PRESETS', 'Stage3Config', 'stage3_config', 'vertebra_grid', 'landmark_channel', 'vertebra_items',
+__all__ = ['LOSSES', 'STAGE3_PRESETS', 'SEGMENTATION', 'Stage3Config', 'vertebra_grid', 'landmark_channel', 'vertebra_items',
            'stage3_batch', 'soft_dice', 'segmentation_loss', 'VertebraCrop', 'largest_component',
            'vertebra_probabilities', 'crop_box', 'resample_crop', 'merge_vertebrae', 'Segmentation', 'check_landmarks',
-           'segment_volume', 'segment_vertebrae', 'vertebra_dice', 'case_dice', 'validate_stage3', 'segmentation_net',
-           'stage3_step', 'train_stage3', 'load_stage3']
+           'segment_volume', 'segment_vertebrae', 'vertebra_dice', 'case_dice', 'validate_stage3', 'stage3_model',
+           'stage3_step', 'stage3_batches']
 
 # %% ../nbs/06_stage3.ipynb #9f5ecfb3
 LOSSES = ('bce', 'dice_bce')
@@ -42,9 +41,8 @@ def _paper_train3()->TrainConfig:
                        lr_steps=((0.4, 0.5), (0.6, 0.1)), clip_grad_norm=1.0, val_every=5000)
 
 @dataclass
-class Stage3Config:
+class Stage3Config(StageConfig):
     "Everything stage 3 needs: crop, network, landmark channel, loss, merge, augmentation and training; prints itself."
-    preset:str='paper' # name of the preset these values came from
     size_xyz:tuple=(128, 128, 96) # crop size in voxels (x, y, z); must divide by 2**(levels-1)
     spacing_mm:float=1.0 # crop voxel size, mm
     smooth_sigma_mm:float=0.75 # Gaussian smoothing of the CT before sampling, mm
@@ -58,7 +56,6 @@ class Stage3Config:
     loss:str='bce' # 'bce': sigmoid cross-entropy (the paper); 'dice_bce': 0.5 soft Dice + 0.5 BCE (the seed's table)
     threshold:float=0.5 # a voxel is inside where the probability exceeds this (largest connected component kept)
     background:float=0.5 # the constant background channel of the argmax merge
-    augment:AugmentParams=field(default_factory=AugmentParams) # spatial augmentation ranges
     train:TrainConfig=field(default_factory=_paper_train3) # optimisation
 
     def __post_init__(self):
@@ -67,18 +64,16 @@ class Stage3Config:
     def unet_config(self)->UNetConfig:
         return UNetConfig(in_channels=2, out_channels=1, levels=self.levels, filters=self.filters, dropout=self.dropout, norm=self.norm)
 
-    def __str__(self):
-        mm = np.asarray(self.size_xyz) * self.spacing_mm
+    def rows(self)->list:
         loss = 'sigmoid cross-entropy' if self.loss == 'bce' else '0.5 soft Dice + 0.5 sigmoid cross-entropy'
-        return (f'Stage3Config (preset {self.preset!r})\n'
-                f'  crop       {"x".join(map(str, self.size_xyz))} voxels of {self.spacing_mm:g} mm = {"x".join(f"{v:g}" for v in mm)} mm, '
-                f'centred {self.posterior_mm:g} mm posterior of the landmark; CT smoothed with sigma {self.smooth_sigma_mm:g} mm\n'
-                f'  network    {self.unet_config()}\n'
-                f'  input      CT + peak-1 Gaussian (sigma {self.landmark_sigma_mm:g} mm) at the landmark, jittered +-{self.jitter_mm:g} mm in training\n'
-                f'  loss       {loss} against the vertebra\'s binary mask\n'
-                f'  merge      largest component of p > {self.threshold:g}; argmax over vertebrae and a background of {self.background:g}\n'
-                f'  augment    {self.augment}\n'
-                + '\n'.join('  ' + l for l in str(self.train).splitlines()))
+        return [('crop', f'{self.crop_text()}, centred {self.posterior_mm:g} mm posterior of the landmark; '
+                         f'CT smoothed with sigma {self.smooth_sigma_mm:g} mm'),
+                ('network', str(self.unet_config())),
+                ('input', f'CT + peak-1 Gaussian (sigma {self.landmark_sigma_mm:g} mm) at the landmark, '
+                          f'jittered +-{self.jitter_mm:g} mm in training'),
+                ('loss', f"{loss} against the vertebra's binary mask"),
+                ('merge', f'largest component of p > {self.threshold:g}; argmax over vertebrae and a background of '
+                          f'{self.background:g}')]
 
 STAGE3_PRESETS = {
     'paper': Stage3Config(),
@@ -89,11 +84,6 @@ STAGE3_PRESETS = {
                                             clip_grad_norm=1.0, val_every=250)),
 }
 
-def stage3_config(preset:str='paper', # 'paper' or 'small'
-                  **overrides, # fields to change, e.g. spacing_mm=1.5
-                 )->Stage3Config:
-    "A copy of a preset, with fields overridden."
-    return preset_config(STAGE3_PRESETS, preset, 'stage 3', **overrides)
 
 # %% ../nbs/06_stage3.ipynb #1f700cd5
 def vertebra_grid(landmark_xyz_mm, # (3,) world LPS position of the vertebral-body centre
@@ -186,11 +176,6 @@ def largest_component(probability:torch.Tensor, # (D, H, W) probabilities
         p[torch.from_numpy((lab > 0) & (lab != 1 + int(sizes.argmax())))] = 0.0
     return p
 
-def _models(model)->list:
-    ms = list(model) if isinstance(model, (list, tuple)) else [model]
-    if not ms: raise ValueError('no network given')
-    return [m.eval() for m in ms]
-
 @torch.no_grad()
 def vertebra_probabilities(model, # stage-3 network, or a list of them (probabilities averaged)
                            volume:Volume, # canonical CT smoothed with cfg.smooth_sigma_mm
@@ -201,8 +186,9 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
                            progress:bool=False, # a progress bar over the vertebrae
                           )->list: # VertebraCrop per landmark, in label order
     "Stage 3 on every landmark: one crop and one probability map per vertebra."
-    models = _models(model)
-    dev = next(models[0].parameters()).device if device is None else resolve_device(device)
+    model = as_ensemble(model, torch.sigmoid)  # one network or several: probabilities, averaged after the sigmoid
+    dev = next(model.parameters()).device if device is None else resolve_device(device)
+    model.to(dev)
     vol = volume.to(dev)
     labels = sorted(int(l) for l in landmarks_xyz_mm)
     out = []
@@ -214,7 +200,7 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
         idx = np.stack([g.xyz_mm_to_index(landmarks_xyz_mm[l]) for g, l in zip(grids, chunk)])
         heat = landmark_channel(idx, grids[0].size_zyx, cfg.landmark_sigma_mm / cfg.spacing_mm).to(dev)
         x = torch.cat([ct, heat], 1)  # (b, 2, D, H, W)
-        p = sum(torch.sigmoid(m.to(dev)(x).float()) for m in models) / len(models)  # (b, 1, D, H, W)
+        p = model(x).float()  # (b, 1, D, H, W) probabilities
         for k, (l, g) in enumerate(zip(chunk, grids)):
             out.append(VertebraCrop(l, g, ct[k, 0].cpu(), heat[k, 0].cpu(), largest_component(p[k, 0], cfg.threshold)))
     return out
@@ -305,11 +291,19 @@ def check_landmarks(landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS mm
         out[int(l)] = q
     return out
 
-def segment_volume(model, volume:Volume, landmarks_xyz_mm:dict, cfg:Stage3Config, device=None, batch_size:int=4, progress:bool=False)->tuple:
-    "Stage 3 on a canonical volume: (label map (Z, Y, X) uint8 on its grid, VertebraCrops)."
+def segment_volume(model, # stage-3 network, or a list of them (probabilities averaged)
+                   volume:Volume, # canonical CT smoothed with cfg.smooth_sigma_mm
+                   landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS landmark
+                   cfg:Stage3Config, # the stage's settings
+                   device=None, # where the networks run; None: where the first one's weights are
+                   batch_size:int=4, # crops per forward pass
+                   progress:bool=False, # a progress bar over the vertebrae
+                   clock=no_clock, # clock(part) -> a context manager timing that part (stages.PartClock)
+                  )->tuple: # (label map (Z, Y, X) uint8 on the volume's grid, VertebraCrop per landmark)
+    "Stage 3 on a canonical volume: every landmark's vertebra, merged into one label map on the volume's grid."
     lms = check_landmarks(landmarks_xyz_mm, volume.name or 'image')
-    crops = vertebra_probabilities(model, volume, lms, cfg, device, batch_size, progress)
-    return merge_vertebrae(crops, volume, cfg.background), crops
+    with clock('stage3/network'): crops = vertebra_probabilities(model, volume, lms, cfg, device, batch_size, progress)
+    with clock('stage3/post'): return merge_vertebrae(crops, volume, cfg.background), crops
 
 def segment_vertebrae(model, # stage-3 network, or a list of them (probabilities averaged)
                       image:sitk.Image, # the CT, any orientation and spacing
@@ -349,38 +343,26 @@ def validate_stage3(model, cases:list, cfg:Stage3Config)->dict:
     return dict(dice=float(np.mean(d)), min_dice=float(np.min(d)))
 
 # %% ../nbs/06_stage3.ipynb #4d7c5ec4
-def segmentation_net(cfg:Stage3Config)->nn.Module:
+def stage3_model(cfg:Stage3Config)->nn.Module:
     "The stage-3 network of a config: a U-Net with two input channels and one output logit."
     return UNet(cfg.unet_config())
 
-def stage3_step(model:nn.Module, batch:dict, loss:str='bce')->dict:
-    "Loss of one batch and its terms."
-    return segmentation_loss(model(batch['image']), batch['target'], loss)
+def stage3_step(model:nn.Module, batch:dict, cfg:Stage3Config)->dict:
+    "Loss of one batch (the config's `loss`) and its terms."
+    return segmentation_loss(model(batch['image']), batch['target'], cfg.loss)
 
-def train_stage3(train_cases:list, # Cases with label maps, for training
-                 val_cases:list, # Cases with label maps, for validation (may be empty)
-                 cfg:Stage3Config, # the stage's settings (preset, crop, network, training)
-                 out_dir=None, # run folder (latest.pt, best.pt, log.csv, curves.png, config.json); None: nothing written
-                 resume:bool=False, overwrite:bool=False, device='auto', progress:bool=True,
-                )->TrainResult:
-    "Train the stage-3 network."
-    if not train_cases: raise ValueError('stage 3: no training cases')
-    items = vertebra_items(train_cases)
-    if val_cases: vertebra_items(val_cases)
-    torch.manual_seed(cfg.train.seed)
-    model = segmentation_net(cfg)
-    val = (lambda m: validate_stage3(m, val_cases, cfg)) if val_cases else None
-    return fit(model, lambda m, b: stage3_step(m, b, cfg.loss), lambda step, rng: stage3_batch(train_cases, items, cfg, rng),
-               cfg.train, out_dir, val, best_key='dice' if val_cases else 'loss', best_mode='max' if val_cases else 'min',
-               meta=dict(stage='segmentation', preset=cfg.preset, config=to_plain(cfg)), resume=resume, overwrite=overwrite,
-               device=device, progress=progress)
+def stage3_batches(cases:list, # Cases with label maps
+                   cfg:Stage3Config, # the stage's settings
+                  ): # batch_fn(step, rng) for training.fit
+    "Stage 3's batches: every vertebra of the cases listed once, then drawn from at every step."
+    items = vertebra_items(cases)
+    return lambda step, rng: stage3_batch(cases, items, cfg, rng)
 
-def load_stage3(path, # a checkpoint written by train_stage3 (latest.pt or best.pt)
-                preset:str|None=None, # refuse a checkpoint of another preset; None: any
-                device='cpu', # where the network goes
-               )->tuple: # (network in eval mode, Stage3Config)
-    "The stage-3 network and its config from a checkpoint."
-    ck, cfg = load_stage_checkpoint(path, 'segmentation', Stage3Config, preset)
-    model = segmentation_net(cfg)
-    model.load_state_dict(ck['model'])
-    return model.to(resolve_device(device)).eval(), cfg
+def _check_cases(cases:list, what:str):
+    "Refuse cases without label maps or without a vertebra in them (vertebra_items says which)."
+    vertebra_items(cases)
+
+SEGMENTATION = register_stage(Stage('segmentation', 'stage 3', 'segmentation.pt', Stage3Config, STAGE3_PRESETS,
+                                    build=stage3_model, batches=stage3_batches, step=stage3_step,
+                                    validate=validate_stage3, best_key='dice', best_mode='max', check_cases=_check_cases,
+                                    activation=torch.sigmoid))

@@ -1,4 +1,4 @@
-"""`vseg-train`: the seed's flags and a few more, presets, the train/validation split or cross-validation folds, stage 2 trained on stage 1's predictions, one folder per run with atomic checkpoints that resume exactly after a kill, and several GPUs through DistributedDataParallel.
+"""`vseg-train`: presets and flags, folds, stage 2 on stage 1's predictions, resumable runs, several GPUs.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/train.html.md"""
 
@@ -17,25 +17,21 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from tqdm.auto import tqdm
 
-from . import stage1, stage2, stage3
-from .data import VertebraeDataError, atomic_write, read_dataset_csv, read_image, split_dataset, unwritable_folder
+from . import stage1, stage2, stage3  # noqa: F401 (importing them registers the three stages)
+from .data import (VertebraeDataError, atomic_write, read_dataset_csv, read_image, split_dataset,
+                                unwritable_folder)
 from .sampling import load_cases
+from .stages import STAGES as REGISTRY, load_stage, stage_config, train_stage
 from .training import AMP_MODES, RUN_FILES, CheckpointError, load_checkpoint, resolve_device
 
 # %% auto #0
-__all__ = ['STAGES', 'PRESETS', 'STAGE_API', 'SPLIT_BY_TYPE', 'RUN_RECORD', 'EPILOG', 'DIST_TIMEOUT', 'INPUT_ERRORS',
-           'TrainCommandError', 'Split', 'dataset_splits', 'train_overrides', 'stage_config', 'spine_centres', 'Run',
-           'check_run_dir', 'Plan', 'with_masks', 'run_record', 'make_plan', 'train_plan', 'build_parser', 'check_args',
-           'run', 'main']
+__all__ = ['STAGES', 'PRESETS', 'SPLIT_BY_TYPE', 'RUN_RECORD', 'EPILOG', 'DIST_TIMEOUT', 'INPUT_ERRORS', 'TrainCommandError',
+           'Split', 'dataset_splits', 'train_overrides', 'command_config', 'spine_centres', 'Run', 'check_run_dir',
+           'Plan', 'with_masks', 'run_record', 'make_plan', 'train_plan', 'build_parser', 'check_args', 'run', 'main']
 
 # %% ../nbs/07_train.ipynb #8cb65de0
-STAGES = ('spine', 'vertebrae', 'segmentation')
+STAGES = tuple(REGISTRY)  # the registered stages, in the order of the cascade: spine, vertebrae, segmentation
 PRESETS = ('small', 'paper')
-STAGE_API = {  # stage -> (its config from a preset name, its training function)
-    'spine': (stage1.stage1_config, stage1.train_stage1),
-    'vertebrae': (stage2.stage2_config, stage2.train_stage2),
-    'segmentation': (stage3.stage3_config, stage3.train_stage3),
-}
 
 class TrainCommandError(ValueError):
     "A training command that cannot run as given: the message says why and what to change."
@@ -51,15 +47,16 @@ class Split:
     val:list # case names to validate on (may be empty)
 
 def dataset_splits(table:pd.DataFrame, # from data.read_dataset_csv
-                   fold:int|None=None, # None: by the type column; k: fold k validates, the other folds train; -1: every fold
+                   fold:int|None=None, # None: by the type column; k: fold k validates, the others train; -1: every fold
                    csv:str|Path='dataset CSV', # the file, for messages
                   )->list: # a Split per run
     "The runs a dataset table gives for `--fold`; test cases are in none of them."
     pool = table[table['type'] != 'test']
     if fold is None:
         tr, va = split_dataset(table)
-        if tr.empty: raise VertebraeDataError(f'{csv}: no case of type train (test cases are never trained on); mark cases '
-                                              'as train, or use --fold for cross-validation over the train and val cases')
+        if tr.empty: raise VertebraeDataError(f'{csv}: no case of type train (test cases are never trained on); mark '
+                                              'cases as train, or use --fold for cross-validation over the train and '
+                                              'val cases')
         return [Split(SPLIT_BY_TYPE, list(tr['name']), list(va['name']))]
     folds = sorted(int(k) for k in set(pool['fold']))
     if folds and folds[0] < 0: raise VertebraeDataError(f'{csv}: fold {folds[0]}: folds must be >= 0')
@@ -68,7 +65,9 @@ def dataset_splits(table:pd.DataFrame, # from data.read_dataset_csv
     splits = []
     for k in (folds if fold == -1 else [fold]):
         tr, va = split_dataset(table, k)
-        if tr.empty: raise VertebraeDataError(f'{csv}: fold {k}: no case left to train on (every train or val case is in fold {k})')
+        if tr.empty:
+            raise VertebraeDataError(f'{csv}: fold {k}: no case left to train on (every train or val case is in '
+                                     f'fold {k})')
         splits.append(Split(f'fold_{k}', list(tr['name']), list(va['name'])))
     return splits
 
@@ -92,28 +91,30 @@ def train_overrides(iterations:int|None=None, # optimisation steps
     d = dict(iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, val_every=val_every, amp=amp)
     return {k: v for k, v in d.items() if v is not None}
 
-def stage_config(stage:str, # 'spine', 'vertebrae' or 'segmentation'
-                 preset:str='paper', # 'small' or 'paper'
-                 **flags, # train_overrides' arguments
-                ):
+def command_config(stage:str, # 'spine', 'vertebrae' or 'segmentation'
+                   preset:str='paper', # 'small' or 'paper'
+                   **flags, # train_overrides' arguments
+                  ):
     "A stage's preset with the training flags applied."
-    if stage not in STAGE_API: raise TrainCommandError(f'stage {stage!r}: use one of {STAGES}')
-    cfg = STAGE_API[stage][0](preset)
-    try: return replace(cfg, train=replace(cfg.train, **train_overrides(default_batch_size=cfg.train.batch_size, **flags)))
-    except TrainCommandError: raise
-    except ValueError as e: raise TrainCommandError(str(e)) from None
+    if stage not in STAGES: raise TrainCommandError(f'stage {stage!r}: use one of {STAGES}')
+    cfg = stage_config(stage, preset)
+    over = train_overrides(default_batch_size=cfg.train.batch_size, **flags)  # TrainCommandError on bad flags
+    try: return replace(cfg, train=replace(cfg.train, **over))
+    except ValueError as e: raise TrainCommandError(str(e)) from None  # TrainConfig's own checks
 
 # %% ../nbs/07_train.ipynb #b77439b5
 def spine_centres(rows:pd.DataFrame, # dataset rows (data.read_dataset_csv)
                   model_path:str|Path, # a stage-1 checkpoint
                   device='cpu', # where the stage-1 network runs
                   progress:bool=True, # a progress bar
-                 )->tuple: # ({name: (3,) world LPS mm, or None where no spine was found}, [messages of those cases])
+                 )->tuple: # ({name: (3,) world LPS mm, or None where no spine was found}, [their messages])
     "The stage-1 model's spine centre of every case, predicted once."
-    model, cfg = stage1.load_stage1(model_path, device=device)
+    model, cfg = load_stage('spine', model_path, device=device)
     centres, missed = {}, []
     for r in tqdm(list(rows.itertuples(index=False)), desc='stage-1 spine centres', unit='case', disable=not progress):
-        try: centres[r.name] = stage1.predict_spine(model, read_image(r.image_path), cfg, name=r.image_path).centre_xyz_mm
+        try:
+            spine = stage1.predict_spine(model, read_image(r.image_path), cfg, name=r.image_path)
+            centres[r.name] = spine.centre_xyz_mm
         except stage1.NoSpineError as e: centres[r.name], missed = None, missed + [str(e)]
     return centres, missed
 
@@ -132,22 +133,25 @@ def check_run_dir(run:Run, # the run about to start
                   resume:bool=False, # --resume
                   overwrite:bool=False, # --overwrite
                  ):
-    "Refuse to write into a folder that holds a run, unless resuming the same run (stage, preset, cases) or overwriting."
+    "Refuse a folder that holds a run, unless resuming the same run (stage, preset, cases) or overwriting."
     out = run.out_dir
     present = [n for n in RUN_FILES + (RUN_RECORD,) if (out / n).exists()]
     if not present or overwrite: return
     if not resume:
         raise FileExistsError(f'{out}: holds a training run ({", ".join(present)}); pass --resume to continue it or '
                               '--overwrite to start it afresh, or choose another --output')
-    if (out / 'latest.pt').exists(): load_checkpoint(out / 'latest.pt', expect=dict(stage=run.stage, preset=run.cfg.preset))
+    if (out / 'latest.pt').exists():
+        load_checkpoint(out / 'latest.pt', expect=dict(stage=run.stage, preset=run.cfg.preset))
     rec = out / RUN_RECORD
     if rec.exists():
         try: old = json.loads(rec.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e: raise TrainCommandError(f'{rec}: not readable ({e}); pass --overwrite to start afresh') from None
-        for key, names, what in (('train_cases', run.split.train, 'training'), ('val_cases', run.split.val, 'validation')):
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise TrainCommandError(f'{rec}: not readable ({e}); pass --overwrite to start afresh') from None
+        for key, names, what in (('train_cases', run.split.train, 'training'),
+                                 ('val_cases', run.split.val, 'validation')):
             if sorted(old.get(key, [])) != sorted(names):
-                raise TrainCommandError(f'{rec}: the run was started with other {what} cases; resume it with the same --csv '
-                                        'and --fold, or pass --overwrite to start afresh')
+                raise TrainCommandError(f'{rec}: the run was started with other {what} cases; resume it with the same '
+                                        '--csv and --fold, or pass --overwrite to start afresh')
 
 # %% ../nbs/07_train.ipynb #1ea18976
 @dataclass
@@ -171,8 +175,8 @@ def with_masks(split:Split, # a split of the table
     has = dict(zip(table['name'], table['mask_path'].astype(bool)))
     left_out = [n for n in split.train + split.val if not has[n]]
     train = [n for n in split.train if has[n]]
-    if not train: raise VertebraeDataError(f'{csv}: stage segmentation trains on label maps, and none of the {len(split.train)} '
-                                           f'training case(s) of {split.name} has a mask_path')
+    if not train: raise VertebraeDataError(f'{csv}: stage segmentation trains on label maps, and none of the '
+                                           f'{len(split.train)} training case(s) of {split.name} has a mask_path')
     return Split(split.name, train, [n for n in split.val if has[n]]), left_out
 
 def run_record(plan:Plan, run:Run)->dict:
@@ -202,20 +206,22 @@ def make_plan(args:argparse.Namespace, # the parsed command line (build_parser)
         for split in splits:
             if stage == 'segmentation':
                 split, left_out = with_masks(split, table, csv)
-                if left_out: log(f'note: {split.name}: {len(left_out)} case(s) without a mask_path are left out of stage 3: {", ".join(left_out)}')
-            cfg = stage_config(stage, args.preset, iterations=args.iterations, epochs=args.epochs, n_train=len(split.train),
-                               batch_size=args.batch_size, lr=args.lr, seed=args.seed, val_every=args.val_every, amp=args.amp,
-                               world_size=world_size)
+                if left_out: log(f'note: {split.name}: {len(left_out)} case(s) without a mask_path are left out of '
+                                 f'stage 3: {", ".join(left_out)}')
+            cfg = command_config(stage, args.preset, iterations=args.iterations, epochs=args.epochs,
+                                 n_train=len(split.train), batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                                 val_every=args.val_every, amp=args.amp, world_size=world_size)
             runs.append(Run(stage, split, cfg, Path(args.output) / stage / split.name))
     for run in runs: check_run_dir(run, args.resume, args.overwrite)
     centres = {}
     if args.spine_model_path is not None:
         names = {n for r in runs if r.stage == 'vertebrae' for n in r.split.train + r.split.val}
         log(f'stage 2 centres its crops on the spine found by {args.spine_model_path}, predicted once per case')
-        centres, missed = spine_centres(table[table['name'].isin(names)], args.spine_model_path, device, progress=not args.quiet)
+        rows = table[table['name'].isin(names)]
+        centres, missed = spine_centres(rows, args.spine_model_path, device, progress=not args.quiet)
         for m in missed: log(f'note: {m}; stage 2 centres this case on its true spine')
-    return Plan(csv, table, runs, args.resume, args.overwrite, None if args.spine_model_path is None else Path(args.spine_model_path),
-                centres, list(command or []), world_size)
+    spine_model = None if args.spine_model_path is None else Path(args.spine_model_path)
+    return Plan(csv, table, runs, args.resume, args.overwrite, spine_model, centres, list(command or []), world_size)
 
 # %% ../nbs/07_train.ipynb #e83b0f89
 def train_plan(plan:Plan, # from make_plan
@@ -232,7 +238,8 @@ def train_plan(plan:Plan, # from make_plan
         cfg = runs[0].cfg
         if rank == 0: log(f'\n{cfg}')
         rows = plan.table[plan.table['name'].isin(names)]
-        cases = {c.name: c for c in load_cases(rows, cfg.smooth_sigma_mm, with_mask=stage == 'segmentation', progress=progress and rank == 0)}
+        cases = {c.name: c for c in load_cases(rows, cfg.smooth_sigma_mm, with_mask=stage == 'segmentation',
+                                               progress=progress and rank == 0)}
         if stage == 'vertebrae' and plan.spine_model_path is not None:
             for c in cases.values(): c.spine_xyz_mm = plan.spine_xyz_mm.get(c.name)
         for run in runs:
@@ -240,19 +247,24 @@ def train_plan(plan:Plan, # from make_plan
             if rank == 0:
                 for f in run.out_dir.glob('.*'):  # temporary files of a write that a kill interrupted
                     if any(f.name.startswith(f'.{n}.') for n in RUN_FILES + (RUN_RECORD,)): f.unlink()
-                log(f'{stage}/{run.split.name}: {len(run.split.train)} training, {len(run.split.val)} validation cases; {t.iterations} iterations '
-                    f'of batch {t.batch_size}' + (f' on each of {plan.world_size} processes' if plan.world_size > 1 else '') + f' -> {run.out_dir}')
-                atomic_write(run.out_dir / RUN_RECORD, lambda tmp: tmp.write_text(json.dumps(run_record(plan, run), indent=2) + '\n'), overwrite=True)
-            res = STAGE_API[stage][1]([cases[n] for n in run.split.train], [cases[n] for n in run.split.val], run.cfg, run.out_dir,
-                                      resume=plan.resume, overwrite=plan.overwrite, device=device, progress=progress and rank == 0)
+                each = f' on each of {plan.world_size} processes' if plan.world_size > 1 else ''
+                log(f'{stage}/{run.split.name}: {len(run.split.train)} training, {len(run.split.val)} validation '
+                    f'cases; {t.iterations} iterations of batch {t.batch_size}{each} -> {run.out_dir}')
+                record = json.dumps(run_record(plan, run), indent=2) + '\n'
+                atomic_write(run.out_dir / RUN_RECORD, lambda tmp: tmp.write_text(record), overwrite=True)
+            res = train_stage(stage, [cases[n] for n in run.split.train], [cases[n] for n in run.split.val], run.cfg,
+                              run.out_dir, resume=plan.resume, overwrite=plan.overwrite, device=device,
+                              progress=progress and rank == 0)
             results[(stage, run.split.name)] = res
             if rank == 0:
                 b = res.best
-                log(f'{stage}/{run.split.name}: done' + (f'; best {b["key"]} {b["value"]:.4g} at step {b["step"]}' if b else '') + f' ({run.out_dir})')
+                best = f'; best {b["key"]} {b["value"]:.4g} at step {b["step"]}' if b else ''
+                log(f'{stage}/{run.split.name}: done{best} ({run.out_dir})')
     return results
 
 # %% ../nbs/07_train.ipynb #022178bd
-EPILOG = '''output: every run (a stage on a split) writes OUTPUT/<stage>/<split>/ with latest.pt (to resume), best.pt (the model
+EPILOG = '''\
+output: every run (a stage on a split) writes OUTPUT/<stage>/<split>/ with latest.pt (to resume), best.pt (the model
 to use), config.json (stage, preset, configs), run.json (command, cases, stage-1 centres), log.csv and curves.png.
 <split> is csv_split (no --fold: the CSV's type column) or fold_<k>. Test cases are never trained or validated on.
 
@@ -272,39 +284,49 @@ def build_parser()->argparse.ArgumentParser:
         description='Train the stages of the coarse-to-fine vertebrae method (Payer et al. 2020) on a dataset CSV:\n'
                     'spine localization, vertebrae localization and vertebra segmentation.')
     a = p.add_argument
-    a('--stage', required=True, choices=STAGES + ('all',), help='what to train: spine (stage 1, spine localization), vertebrae '
-      '(stage 2, vertebrae localization), segmentation (stage 3, per-vertebra segmentation) or all (the three in turn)')
-    a('--csv', required=True, type=Path, metavar='CSV', help='dataset CSV: name,type,image_path,mask_path,centroid_json_path[,fold], '
-      'paths relative to its folder; type is train, val or test')
-    a('--output', required=True, type=Path, metavar='DIR', help='output folder; each run writes DIR/<stage>/<split>/ (see below)')
-    a('--preset', choices=PRESETS, default='paper', help="configuration of every stage: paper (the published sizes and schedules, "
-      "for CUDA) or small (trains on a laptop CPU in minutes); default paper")
+    a('--stage', required=True, choices=STAGES + ('all',), help='what to train: spine (stage 1, spine localization), '
+      'vertebrae (stage 2, vertebrae localization), segmentation (stage 3, per-vertebra segmentation) or all (the '
+      'three in turn)')
+    a('--csv', required=True, type=Path, metavar='CSV', help='dataset CSV: '
+      'name,type,image_path,mask_path,centroid_json_path[,fold], paths relative to its folder; type is train, val or '
+      'test')
+    a('--output', required=True, type=Path, metavar='DIR',
+      help='output folder; each run writes DIR/<stage>/<split>/ (see below)')
+    a('--preset', choices=PRESETS, default='paper', help="configuration of every stage: paper (the published sizes and "
+      "schedules, for CUDA) or small (trains on a laptop CPU in minutes); default paper")
     a('--iterations', type=int, metavar='N', help="optimisation steps, as the paper counts them; default: the preset's "
       "(paper: spine 20000, vertebrae 100000, segmentation 50000)")
     a('--epochs', type=float, metavar='E', help='instead of --iterations: E passes over the training cases, '
       'iterations = ceil(E x cases / (batch size x processes)); may be fractional')
-    a('--batch_size', type=int, metavar='B', help="samples per step and process; default: the preset's (1, as the paper)")
-    a('--lr', type=float, metavar='LR', help="initial learning rate; the schedule's steps stay at the same fractions of the run; "
-      "default: the preset's")
-    a('--seed', type=int, metavar='S', help="seed of the run (initial weights and every step's crops); default: the preset's (0)")
-    a('--val_every', type=int, metavar='N', help="validate and write checkpoints every N steps and after the last; default: the preset's")
-    a('--amp', choices=AMP_MODES, help="bf16 autocast: auto (where bf16 is native: CUDA GPUs, CPUs with AMX or AVX-512 BF16), bf16 (always) or off "
-      "(float32 throughout); default: the preset's (auto)")
-    a('--fold', type=int, metavar='K', help='cross-validation: the non-test cases of fold K validate, those of the other folds train; '
-      '-1: every fold in turn; default: none (the CSV type column: train cases train, val cases validate)')
-    a('--num_folds', type=int, metavar='N', help='folds to make when the CSV has no fold column (from a hash of each case name); default 3')
-    a('--spine_model_path', type=Path, metavar='PT', help='a stage-1 (spine) checkpoint: stage 2 then centres the crops of every '
-      'training and validation case on its prediction instead of the true spine, to learn with the upstream error; '
-      'used by stage 2 only (with --stage all too; the stage-1 model trained in the same run is not used)')
-    a('--device', default='auto', help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
-    a('--multi_gpu', action='store_true', help='train on several processes with DistributedDataParallel: the processes of torchrun, '
-      'or one per visible GPU, or --nproc CPU processes')
-    a('--nproc', type=int, metavar='N', help='with --multi_gpu outside torchrun: the number of processes; default: every visible GPU; '
-      'needed on the CPU')
-    a('--resume', action='store_true', help='continue the runs in --output from their latest.pt (stage, preset and cases must be the '
-      "same); runs not started yet start, finished ones stay as they are")
-    a('--overwrite', action='store_true', help='start afresh where --output already holds a run, replacing its files; without this '
-      'or --resume the command refuses to touch an existing run')
+    a('--batch_size', type=int, metavar='B',
+      help="samples per step and process; default: the preset's (1, as the paper)")
+    a('--lr', type=float, metavar='LR', help="initial learning rate; the schedule's steps stay at the same fractions "
+      "of the run; default: the preset's")
+    a('--seed', type=int, metavar='S',
+      help="seed of the run (initial weights and every step's crops); default: the preset's (0)")
+    a('--val_every', type=int, metavar='N',
+      help="validate and write checkpoints every N steps and after the last; default: the preset's")
+    a('--amp', choices=AMP_MODES, help="bf16 autocast: auto (where bf16 is native: CUDA GPUs, CPUs with AMX or AVX-512 "
+      "BF16), bf16 (always) or off (float32 throughout); default: the preset's (auto)")
+    a('--fold', type=int, metavar='K', help='cross-validation: the non-test cases of fold K validate, those of the '
+      'other folds train; -1: every fold in turn; default: none (the CSV type column: train cases train, val cases '
+      'validate)')
+    a('--num_folds', type=int, metavar='N',
+      help='folds to make when the CSV has no fold column (from a hash of each case name); default 3')
+    a('--spine_model_path', type=Path, metavar='PT', help='a stage-1 (spine) checkpoint: stage 2 then centres the '
+      'crops of every training and validation case on its prediction instead of the true spine, to learn with the '
+      'upstream error; used by stage 2 only (with --stage all too; the stage-1 model trained in the same run is not '
+      'used)')
+    a('--device', default='auto',
+      help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
+    a('--multi_gpu', action='store_true', help='train on several processes with DistributedDataParallel: the processes '
+      'of torchrun, or one per visible GPU, or --nproc CPU processes')
+    a('--nproc', type=int, metavar='N', help='with --multi_gpu outside torchrun: the number of processes; default: '
+      'every visible GPU; needed on the CPU')
+    a('--resume', action='store_true', help='continue the runs in --output from their latest.pt (stage, preset and '
+      "cases must be the same); runs not started yet start, finished ones stay as they are")
+    a('--overwrite', action='store_true', help='start afresh where --output already holds a run, replacing its files; '
+      'without this or --resume the command refuses to touch an existing run')
     a('--quiet', action='store_true', help='no progress bars and no reports (errors are still printed)')
     return p
 
@@ -316,7 +338,8 @@ def check_args(p:argparse.ArgumentParser, # the parser (for its error)
                args:argparse.Namespace, # what it parsed
               ):
     "Refuse flags that cannot work, with an argparse error (exit status 2)."
-    for name, lo in (('iterations', 1), ('batch_size', 1), ('val_every', 1), ('seed', 0), ('fold', -1), ('num_folds', 2), ('nproc', 1)):
+    lowest = dict(iterations=1, batch_size=1, val_every=1, seed=0, fold=-1, num_folds=2, nproc=1)
+    for name, lo in lowest.items():
         v = getattr(args, name)
         if v is not None and v < lo: p.error(f'--{name} {v}: must be >= {lo}')
     if args.epochs is not None and not args.epochs > 0: p.error(f'--epochs {args.epochs}: must be > 0')
@@ -325,25 +348,28 @@ def check_args(p:argparse.ArgumentParser, # the parser (for its error)
     if args.resume and args.overwrite: p.error('--resume continues a run and --overwrite replaces it: give one of them')
     try: dev = resolve_device(args.device)
     except ValueError as e: p.error(f'--{e}')  # "--device 'gpu3': not a device name; available: ..."
-    if not _under_torchrun() or os.environ['RANK'] == '0':  # one probe: the ranks' probes would remove the new folder under each other
+    if not _under_torchrun() or os.environ['RANK'] == '0':  # one probe: ranks would remove each other's new folder
         why = unwritable_folder(args.output)
         if why: p.error(f'--output {args.output}: {why}')
     if args.spine_model_path is not None:
         if args.stage in ('spine', 'segmentation'):
-            p.error(f'--spine_model_path is used by stage 2 (vertebrae) only: it centres its crops on the stage-1 prediction; '
-                    f'--stage {args.stage} has no use for it')
-        if not Path(args.spine_model_path).is_file(): p.error(f'--spine_model_path {args.spine_model_path}: no such file')
+            p.error('--spine_model_path is used by stage 2 (vertebrae) only: it centres its crops on the stage-1 '
+                    f'prediction; --stage {args.stage} has no use for it')
+        if not Path(args.spine_model_path).is_file():
+            p.error(f'--spine_model_path {args.spine_model_path}: no such file')
     if args.nproc is not None and not args.multi_gpu: p.error('--nproc needs --multi_gpu')
     if _under_torchrun() and int(os.environ['WORLD_SIZE']) > 1 and not args.multi_gpu:
-        p.error(f'started by torchrun with {os.environ["WORLD_SIZE"]} processes: pass --multi_gpu, or every process would train alone')
+        p.error(f'started by torchrun with {os.environ["WORLD_SIZE"]} processes: pass --multi_gpu, or every process '
+                'would train alone')
     if not args.multi_gpu: return
     if dev.type == 'mps': p.error('--multi_gpu needs CUDA GPUs, or the CPU (gloo); MPS has no distributed backend')
     if dev.type == 'cuda' and dev.index is not None:
-        p.error(f'--multi_gpu uses every visible GPU; choose them with CUDA_VISIBLE_DEVICES instead of --device {args.device}')
+        p.error('--multi_gpu uses every visible GPU; choose them with CUDA_VISIBLE_DEVICES instead of '
+                f'--device {args.device}')
     if _under_torchrun(): return
     if dev.type == 'cpu' and args.nproc is None:
-        p.error(f'--multi_gpu on the CPU ({"no CUDA device is visible" if not torch.cuda.is_available() else "--device cpu"}): '
-                'pass --nproc N for N processes (gloo backend), or run under torchrun')
+        why = 'no CUDA device is visible' if not torch.cuda.is_available() else '--device cpu'
+        p.error(f'--multi_gpu on the CPU ({why}): pass --nproc N for N processes (gloo backend), or run under torchrun')
     if dev.type == 'cuda' and args.nproc is not None and args.nproc > torch.cuda.device_count():
         p.error(f'--nproc {args.nproc}: only {torch.cuda.device_count()} GPU(s) are visible')
 
@@ -361,7 +387,8 @@ def _rank_device(device:str, local_rank:int)->torch.device:
 def _init_group(dev:torch.device, rank:int, world:int, init_method:str):
     if dev.type == 'cpu' and 'OMP_NUM_THREADS' not in os.environ:  # share this machine's cores among its processes
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ.get('LOCAL_WORLD_SIZE', world))))
-    dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo', init_method=init_method, rank=rank, world_size=world, timeout=DIST_TIMEOUT)
+    dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo', init_method=init_method, rank=rank,
+                            world_size=world, timeout=DIST_TIMEOUT)
 
 def _logger(quiet:bool, rank:int=0):
     return print if rank == 0 and not quiet else (lambda *a, **k: None)
@@ -406,7 +433,8 @@ def run(argv:list|None=None, # the command line without the program name; None: 
     log, dev = _logger(args.quiet), resolve_device(args.device)
     world = 1
     if args.multi_gpu: world = args.nproc or torch.cuda.device_count()
-    plan = make_plan(args, command, world, log, torch.device('cuda', 0) if args.multi_gpu and dev.type == 'cuda' else dev)
+    plan_dev = torch.device('cuda', 0) if args.multi_gpu and dev.type == 'cuda' else dev  # where stage 1 predicts
+    plan = make_plan(args, command, world, log, plan_dev)
     if not args.multi_gpu: return train_plan(plan, dev, 0, not args.quiet, log)
     log(f'starting {world} processes ({"NCCL, one per GPU" if dev.type == "cuda" else "gloo, CPU"})')
     mp.spawn(_spawned, args=(plan, args, world, _free_port()), nprocs=world, join=True)

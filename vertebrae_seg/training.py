@@ -26,9 +26,8 @@ from .data import atomic_write
 __all__ = ['OPTIMIZERS', 'LR_SCHEDULES', 'AMP_MODES', 'MEMORY_FORMATS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'CPU_ISAS',
            'LOG_COLUMNS', 'RUN_FILES', 'TrainConfig', 'available_devices', 'resolve_device', 'step_seed', 'seed_step',
            'make_optimizer', 'lr_at', 'CheckpointError', 'to_plain', 'from_plain', 'save_checkpoint', 'load_checkpoint',
-           'preset_config', 'load_stage_checkpoint', 'TrainResult', 'to_device', 'to_channels_last', 'cpu_model',
-           'cpu_isa', 'bf16_native', 'uses_bf16', 'choose_amp', 'plot_curves', 'DDP', 'use_ddp', 'weights_digest',
-           'check_ranks_agree', 'fit', 'recorded_amp']
+           'TrainResult', 'to_device', 'to_channels_last', 'cpu_model', 'cpu_isa', 'bf16_native', 'uses_bf16',
+           'choose_amp', 'plot_curves', 'DDP', 'use_ddp', 'weights_digest', 'check_ranks_agree', 'fit', 'recorded_amp']
 
 # %% ../nbs/03b_training.ipynb #d424cd52
 OPTIMIZERS = ('adam', 'sgd')
@@ -269,25 +268,6 @@ def load_checkpoint(path:str|Path, # a file written by save_checkpoint
         if any(meta.get(k) != v for k, v in expect.items()):
             raise CheckpointError(f'{path}: a checkpoint of {_describe(meta, expect)}; expected {_describe(expect, expect)}')
     return ckpt
-
-# %% ../nbs/03b_training.ipynb #bee63afd
-def preset_config(presets:dict, # preset name -> config dataclass
-                  name:str, # the preset asked for
-                  what:str, # e.g. 'stage 1', for the message
-                  **overrides, # fields to change
-                 ):
-    "A copy of a named preset with fields overridden; an error listing the presets for an unknown name."
-    if name not in presets: raise ValueError(f'{what} preset {name!r}: use one of {sorted(presets)}')
-    return replace(presets[name], **overrides)
-
-def load_stage_checkpoint(path, # a checkpoint written by a stage's training
-                          stage:str, # the stage it must be: 'spine', 'vertebrae' or 'segmentation'
-                          cls, # the stage's config dataclass
-                          preset:str|None=None, # the preset it must have; None: any
-                         )->tuple: # (checkpoint dict, config)
-    "A stage's checkpoint and its config, refusing another stage or preset (CheckpointError naming the file)."
-    ck = load_checkpoint(path, dict(stage=stage, **({} if preset is None else dict(preset=preset))), map_location='cpu')
-    return ck, from_plain(cls, ck['meta'].get('config', {}), f'{path}: config')
 
 # %% ../nbs/03b_training.ipynb #a18ce571
 class TrainResult(NamedTuple):
