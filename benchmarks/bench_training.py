@@ -1,4 +1,4 @@
-"""Training-step throughput of the three stages, lever by lever, beside the seed's U-Net; bf16 checked against fp32.
+"""Training-step throughput of the three stages, lever by lever, beside the earlier PyTorch port's U-Net; bf16 checked against fp32.
 
 Each stage's real training step (its network, loss, batch sampler on phantoms, optimiser and gradient clipping, as
 `vseg-train` runs them) is timed in configurations that switch one lever at a time:
@@ -16,7 +16,7 @@ optimiser), iterations/s, TFLOP/s (3 x forward FLOPs of 02_unet/03_scnet per sam
 dense bf16 peak. `--batches 1 max` also times `all` at the largest batch that fits (doubling, then bisection, with
 the levers other than compile and CUDA graphs, which do not change the memory much and would recompile per size).
 
-The seed's U-Net (models/unet3d.py of ahmed-226/Coarse-to-Fine-Vertebrae-Segmentation) is imported from a checkout
+The earlier PyTorch port's U-Net (models/unet3d.py of ahmed-226/Coarse-to-Fine-Vertebrae-Segmentation) is imported from a checkout
 given by `--seed-repo` and measured as it is: fp32, cudnn deterministic, benchmark off (as its trainer sets), Adam and
 an MSE loss, at each stage's input size and base filters, on random inputs already on the device. Its parameters and
 FLOPs (FlopCounterMode) are reported beside ours, since its filters double after the first level.
@@ -220,7 +220,7 @@ def largest_batch(st_for, levers:set, device, warmup:int, limit:int=256)->int:
 
 
 def seed_unet(repo:Path):
-    "The seed's UNet3D class, imported from its checkout (never copied here)."
+    "The earlier PyTorch port's UNet3D class, imported from its checkout (never copied here)."
     if not (repo / 'models' / 'unet3d.py').exists(): sys.exit(f'--seed-repo {repo}: models/unet3d.py not found (a checkout of ahmed-226/Coarse-to-Fine-Vertebrae-Segmentation)')
     sys.path.insert(0, str(repo))
     from models.unet3d import UNet3D
@@ -228,7 +228,7 @@ def seed_unet(repo:Path):
 
 
 def time_seed(UNet3D, st:Stage, device, batch:int, warmup:int, steps:int)->dict:
-    "The seed's U-Net step as its trainer runs it (fp32, cudnn deterministic), at the stage's input size and filters."
+    "The earlier PyTorch port's U-Net step as its trainer runs it (fp32, cudnn deterministic), at the stage's input size and filters."
     torch.manual_seed(0)
     if device.type == 'cuda': torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False; torch.cuda.reset_peak_memory_stats()
     try:
@@ -307,7 +307,7 @@ def main(argv=None):
     p.add_argument('--batches', nargs='+', default=['1', 'max'], help="batch sizes; 'max': the largest that fits (CUDA)")
     p.add_argument('--levers', nargs='*', default=None, choices=list(LEVERS),
                    help='levers to switch one by one (default: all on CUDA; on a CPU all but bf16, which CPUs without bf16 units emulate slowly)')
-    p.add_argument('--seed-repo', type=Path, help="checkout of the seed's repository: time its U-Net beside ours")
+    p.add_argument('--seed-repo', type=Path, help="checkout of the earlier PyTorch port's repository: time its U-Net beside ours")
     p.add_argument('--steps', type=int, default=20, help='timed steps per configuration')
     p.add_argument('--warmup', type=int, default=5, help='untimed steps first (compilation, autotuning)')
     p.add_argument('--phantoms', type=int, default=4, help='phantom cases the samplers draw from')

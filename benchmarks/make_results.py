@@ -4,8 +4,8 @@ Reads training_<device>.json (bench_training.py), cascade_<device>.json (bench_c
 (bench_networks.py), profile_*.json (profile_steps.py), demo_*.json (bench_demo.py) and real_ct.json (bench_real.py)
 where present, and writes one section per file with the machine, driver, torch version and date it was measured on;
 notes.md there (findings in words) is appended as it is. The figure (results/training_<device>.png) shows
-iterations/s per stage and configuration, the seed's U-Net beside them. The GPU targets are checked where the figures
-exist: >= 3x the seed's step rate, >= 30 % of the bf16 peak, the cascade on a 512 x 512 x 600 CT in <= 5 s and <= 8 GB
+iterations/s per stage and configuration, the earlier PyTorch port's U-Net beside them. The GPU targets are checked where the figures
+exist: >= 3x the earlier PyTorch port's step rate, >= 30 % of the bf16 peak, the cascade on a 512 x 512 x 600 CT in <= 5 s and <= 8 GB
 of GPU memory.
 
     python benchmarks/make_results.py [--results benchmarks/results] [--out benchmarks/RESULTS.md]
@@ -27,7 +27,7 @@ def _device_line(info:dict)->str:
 
 
 def training_figure(res:dict, path:Path)->Path:
-    "Iterations/s per stage and configuration (batch 1), the seed's U-Net in grey."
+    "Iterations/s per stage and configuration (batch 1), the earlier PyTorch port's U-Net in grey."
     from matplotlib.figure import Figure
     runs = [r for r in res['runs'] if r['batch'] == 1 and 'error' not in r and r['config'] not in ('bf16_check',)]
     stages = list(dict.fromkeys(r['stage'] for r in runs))

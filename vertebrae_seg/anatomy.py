@@ -1,4 +1,4 @@
-"""Spine geometry measured on 124 real spines and vertebra shapes taken from real masks: what the phantoms are built from.
+"""Spine geometry measured on 124 real spines and vertebra shapes from real masks: what the phantoms are built from.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/anatomy.html.md"""
 
@@ -16,23 +16,28 @@ import SimpleITK as sitk
 from scipy import ndimage
 
 from . import data
-from .data import LANDMARK_LABELS, VERTEBRA_NAMES, VertebraeDataError
+from .data import LANDMARK_LABELS, OPTIONAL_LABELS, SPINE_ORDER, VERTEBRA_NAMES, VertebraeDataError
 
 # %% auto #0
-__all__ = ['SPINE_LABELS', 'TRANSITIONS', 'OPTIONAL_PAIRS', 'FEATURES', 'ANATOMY_DIR', 'STATISTICS_FILE', 'TEMPLATES_FILE',
-           'SDF_STEP_MM', 'SDF_CLIP_MM', 'pair_name', 'LandmarkRows', 'read_landmarks_csv', 'unique_persons',
-           'segment_features', 'segment_vector', 'neighbour_table', 'scan_features', 'pairwise_covariance',
-           'SpineStatistics', 'spine_statistics', 'save_anatomy', 'load_spine_statistics', 'load_templates',
-           'templates_of', 'draw_centroids', 'body_centroid_estimate', 'VertebraTemplate', 'vertebra_frame',
-           'vertebra_templates', 'sample_sdf', 'TemplateMeasures', 'template_measures']
+__all__ = ['TRANSITIONS', 'OPTIONAL_PAIRS', 'FEATURES', 'ANATOMY_DIR', 'STATISTICS_FILE', 'TEMPLATES_FILE', 'SDF_STEP_MM',
+           'SDF_CLIP_MM', 'pair_name', 'LandmarkRows', 'read_landmarks_csv', 'unique_persons', 'segment_features',
+           'segment_vector', 'neighbour_table', 'scan_features', 'pairwise_covariance', 'SpineStatistics',
+           'spine_statistics', 'load_spine_statistics', 'draw_centroids', 'body_centroid_estimate', 'VertebraTemplate',
+           'vertebra_frame', 'vertebra_templates', 'load_templates', 'templates_of', 'sample_sdf', 'TemplateMeasures',
+           'template_measures', 'save_anatomy']
 
 # %% ../nbs/00b_anatomy.ipynb #d7f3dd63
-SPINE_LABELS = list(range(1, 20)) + [28] + list(range(20, 25)) + [25]  # C1 ... T12, T13, L1 ... L5, L6: top to bottom
-TRANSITIONS = [(a, a + 1) for a in range(1, 24)]  # the 23 neighbour pairs of a spine without T13 and L6: C1-C2 ... L4-L5
-OPTIONAL_PAIRS = ((19, 28), (28, 20), (24, 25))  # T12-T13, T13-L1, L5-L6
-FEATURES = ('log_distance', 'sagittal_deg', 'coronal_deg')
+_STANDARD = [l for l in SPINE_ORDER if l not in OPTIONAL_LABELS]  # C1 ... L5: a spine without T13 and L6
+TRANSITIONS = list(zip(_STANDARD[:-1], _STANDARD[1:]))  # its 23 neighbour pairs: C1-C2 ... L4-L5
+OPTIONAL_PAIRS = tuple((a, b) for a, b in zip(SPINE_ORDER[:-1], SPINE_ORDER[1:])
+                       if a in OPTIONAL_LABELS or b in OPTIONAL_LABELS)  # T12-T13, T13-L1, L5-L6
 
-def pair_name(upper:int, lower:int)->str: return f'{VERTEBRA_NAMES[upper]}-{VERTEBRA_NAMES[lower]}'
+# %% ../nbs/00b_anatomy.ipynb #a5522a56
+def pair_name(upper:int, # VerSe label of the upper vertebra
+              lower:int, # VerSe label of the one below it
+             )->str:
+    "The name of a pair of neighbours, e.g. 'T12-L1'."
+    return f'{VERTEBRA_NAMES[upper]}-{VERTEBRA_NAMES[lower]}'
 
 # %% ../nbs/00b_anatomy.ipynb #ad1b6c4c
 @dataclass
@@ -50,7 +55,9 @@ def read_landmarks_csv(path)->LandmarkRows:
         parts = line.strip().split(',')
         try: v = np.array([float(x) for x in parts[1:]])
         except ValueError: raise VertebraeDataError(f'{path}, line {n}: a value is not a number') from None
-        if len(v) not in (75, 78): raise VertebraeDataError(f'{path}, line {n}: {len(v)} values after the id; expected 75 (25 landmarks) or 78 (26)')
+        if len(v) not in (75, 78):
+            raise VertebraeDataError(f'{path}, line {n}: {len(v)} values after the id; '
+                                     'expected 75 (25 landmarks) or 78 (26)')
         if parts[0] in rows: raise VertebraeDataError(f'{path}, line {n}: scan {parts[0]!r} appears twice')
         v = v.reshape(-1, 3); widths.add(len(v))
         rows[parts[0]] = v if len(v) == 26 else np.concatenate([v, np.full((1, 3), np.nan)])
@@ -64,7 +71,7 @@ def _person_ids(scan_id:str)->list:
 
 def unique_persons(files:list, # LandmarkRows of several files
                   )->dict: # scan id -> (LandmarkRows it came from, (26, 3) centroids): one scan per person
-    "One scan per person: ids that share a VerSe number are one person; the scan with most landmarks is kept (the later file on a tie)."
+    "One scan per person: ids sharing a VerSe number are one person; the scan with most landmarks is kept."
     items = [(k, f, v) for f in files for k, v in f.rows.items()]
     parent = {}
     def root(a):
@@ -74,17 +81,20 @@ def unique_persons(files:list, # LandmarkRows of several files
         ids = _person_ids(k)
         for i in ids[1:]: parent[root(i)] = root(ids[0])
     best = {}
-    for n, (k, f, v) in enumerate(items):
+    for n, (k, f, v) in enumerate(items):   # on a tie in landmarks, the later file wins
         g, score = root(_person_ids(k)[0]), (int(np.isfinite(v[:, 0]).sum()), n)
         if g not in best or score > best[g][0]: best[g] = (score, k, f, v)
     return {k: (f, v) for _, k, f, v in best.values()}
 
 # %% ../nbs/00b_anatomy.ipynb #8f5e2d57
+FEATURES = ('log_distance', 'sagittal_deg', 'coronal_deg')
+
 def segment_features(d_xyz_mm, # (..., 3) vector from a vertebra's centroid to the next one down, LPS mm
                     )->np.ndarray: # (..., 3): log distance (mm), sagittal and coronal angle (degrees)
-    "The features of a neighbour pair: log of the distance, and the angle from the vertical in the sagittal (+ posterior) and coronal (+ left) planes, going down."
+    "Log distance of a neighbour pair and its angles from the vertical: sagittal (+ posterior), coronal (+ left)."
     d = np.asarray(d_xyz_mm, float)
-    return np.stack([np.log(np.linalg.norm(d, axis=-1)), np.degrees(np.arctan2(d[..., 1], -d[..., 2])), np.degrees(np.arctan2(d[..., 0], -d[..., 2]))], -1)
+    return np.stack([np.log(np.linalg.norm(d, axis=-1)), np.degrees(np.arctan2(d[..., 1], -d[..., 2])),
+                     np.degrees(np.arctan2(d[..., 0], -d[..., 2]))], -1)
 
 def segment_vector(features)->np.ndarray:
     "Inverse of `segment_features`: (..., 3) features -> (..., 3) vector going down, LPS mm."
@@ -92,10 +102,11 @@ def segment_vector(features)->np.ndarray:
     u = np.stack([np.tan(np.radians(f[..., 2])), np.tan(np.radians(f[..., 1])), -np.ones(f.shape[:-1])], -1)
     return u / np.linalg.norm(u, axis=-1, keepdims=True) * np.exp(f[..., :1])
 
+# %% ../nbs/00b_anatomy.ipynb #17788d5b
 def _present(v:np.ndarray)->list:
-    return [l for l in SPINE_LABELS if np.isfinite(v[LANDMARK_LABELS.index(l)]).all()]
+    return [l for l in SPINE_ORDER if np.isfinite(v[LANDMARK_LABELS.index(l)]).all()]
 
-def neighbour_table(scans:dict, # scan id -> (26, 3) centroids, or -> (LandmarkRows, centroids) as from unique_persons
+def neighbour_table(scans:dict, # scan id -> (26, 3) centroids, or -> (LandmarkRows, centroids) (unique_persons)
                    )->pd.DataFrame: # scan, upper, lower, pair, distance_mm, sagittal_deg, coronal_deg
     "One row per pair of labelled neighbours of every scan (T12-L1 counts only where there is no T13)."
     recs = []
@@ -103,9 +114,10 @@ def neighbour_table(scans:dict, # scan id -> (26, 3) centroids, or -> (LandmarkR
         v = v[1] if isinstance(v, tuple) else v
         p = _present(v)
         for a, b in zip(p[:-1], p[1:]):
-            if SPINE_LABELS.index(b) - SPINE_LABELS.index(a) > 1 and (a, b) != (19, 20): continue  # a gap in the labels
+            if SPINE_ORDER.index(b) - SPINE_ORDER.index(a) > 1 and (a, b) != (19, 20): continue  # a gap in the labels
             f = segment_features(v[LANDMARK_LABELS.index(b)] - v[LANDMARK_LABELS.index(a)])
-            recs.append(dict(scan=scan, upper=a, lower=b, pair=pair_name(a, b), distance_mm=float(np.exp(f[0])), sagittal_deg=float(f[1]), coronal_deg=float(f[2])))
+            recs.append(dict(scan=scan, upper=a, lower=b, pair=pair_name(a, b), distance_mm=float(np.exp(f[0])),
+                             sagittal_deg=float(f[1]), coronal_deg=float(f[2])))
     return pd.DataFrame(recs)
 
 # %% ../nbs/00b_anatomy.ipynb #9110d293
@@ -121,11 +133,12 @@ def scan_features(scans:dict)->np.ndarray:
             if np.isfinite(pa).all() and np.isfinite(pb).all(): X[i, j] = segment_features(pb - pa)
     return X
 
+# %% ../nbs/00b_anatomy.ipynb #fc95a5a5
 def pairwise_covariance(X, # (scans, ...) features with NaN gaps
                         min_pairs:int=8, # a covariance from fewer scans that show both features is set to 0
                         shrink:float=0.1, # weight of the identity in the shrunk correlation matrix
                        )->tuple: # (mean (F,), covariance (F, F), scans per pair (F, F))
-    "Mean and covariance of features with gaps: each pair from the scans that show both, correlations shrunk, made positive definite."
+    "Mean and covariance of features with gaps: each pair from the scans showing both, shrunk, positive definite."
     X = np.asarray(X, float).reshape(len(X), -1)
     mu = np.nanmean(X, 0)
     ok = np.isfinite(X); Z = np.where(ok, X - mu, 0)
@@ -142,7 +155,7 @@ def pairwise_covariance(X, # (scans, ...) features with NaN gaps
     R /= np.sqrt(np.outer(np.diag(R), np.diag(R)))
     return mu, R * np.outer(sd, sd), n
 
-# %% ../nbs/00b_anatomy.ipynb #ffce20dd
+# %% ../nbs/00b_anatomy.ipynb #b7f07cd4
 @dataclass
 class SpineStatistics:
     "Real spine geometry: what phantoms draw their spines from."
@@ -155,15 +168,19 @@ class SpineStatistics:
     persons: int # persons the statistics come from
 
     def to_dict(self)->dict:
-        return dict(pairs=[pair_name(a, b) for a, b in TRANSITIONS], features=list(FEATURES), mean=self.mean.round(6).tolist(),
-                    cov=self.cov.round(8).tolist(), optional=self.optional, coverage=[list(map(int, c)) for c in self.coverage],
-                    t13_rate=round(self.t13_rate, 5), l6_rate=round(self.l6_rate, 5), persons=self.persons)
+        "The statistics in JSON's types, rounded as they are stored."
+        return dict(pairs=[pair_name(a, b) for a, b in TRANSITIONS], features=list(FEATURES),
+                    mean=self.mean.round(6).tolist(), cov=self.cov.round(8).tolist(), optional=self.optional,
+                    coverage=[list(map(int, c)) for c in self.coverage], t13_rate=round(self.t13_rate, 5),
+                    l6_rate=round(self.l6_rate, 5), persons=self.persons)
 
     @classmethod
     def from_dict(cls, d:dict)->'SpineStatistics':
-        return cls(np.array(d['mean'], float), np.array(d['cov'], float), d['optional'], [tuple(c) for c in d['coverage']],
-                   float(d['t13_rate']), float(d['l6_rate']), int(d['persons']))
+        "The statistics back from `to_dict`'s dict."
+        return cls(np.array(d['mean'], float), np.array(d['cov'], float), d['optional'],
+                   [tuple(c) for c in d['coverage']], float(d['t13_rate']), float(d['l6_rate']), int(d['persons']))
 
+# %% ../nbs/00b_anatomy.ipynb #ce34106b
 def spine_statistics(landmark_csvs:list, # paths of landmark files (read_landmarks_csv)
                     )->SpineStatistics:
     "Spine statistics of real scans, one per person."
@@ -182,50 +199,25 @@ def spine_statistics(landmark_csvs:list, # paths of landmark files (read_landmar
     can_t13 = [v for f, v in persons.values() if f.has_t13]
     t13 = sum(np.isfinite(v[LANDMARK_LABELS.index(28)]).all() for v in can_t13) / max(len(can_t13), 1)
     l6 = sum(np.isfinite(v[LANDMARK_LABELS.index(25)]).all() for _, v in persons.values()) / len(persons)
-    return SpineStatistics(mu, C, optional, sorted((a, b, n) for (a, b), n in runs.items()), float(t13), float(l6), len(persons))
+    coverage = sorted((a, b, n) for (a, b), n in runs.items())
+    return SpineStatistics(mu, C, optional, coverage, float(t13), float(l6), len(persons))
 
-# %% ../nbs/00b_anatomy.ipynb #ce34106b
+# %% ../nbs/00b_anatomy.ipynb #431a8a32
 ANATOMY_DIR = Path(data.__file__).resolve().parent / 'anatomy_data'  # the derived anatomy shipped with the package
 STATISTICS_FILE, TEMPLATES_FILE = 'spine_statistics.json', 'vertebra_templates.npz'
-
-def save_anatomy(stats:SpineStatistics, templates:list, folder)->list:
-    "Write the statistics (JSON) and templates (compressed npz) into a folder; returns the paths."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    p1, p2 = folder / STATISTICS_FILE, folder / TEMPLATES_FILE
-    text = json.dumps(stats.to_dict(), indent=None, separators=(',', ':'))
-    data.atomic_write(p1, lambda tmp: tmp.write_text(text), overwrite=True)
-    meta = [dict(label=t.label, source=t.source, origin_uvw_mm=[float(x) for x in t.origin_uvw_mm], spacing_mm=t.spacing_mm,
-                 neighbour_mm=round(t.neighbour_mm, 4)) for t in templates]
-    arrays = {f'sdf_{i:03d}': t.sdf_q for i, t in enumerate(templates)}
-    def write(tmp):
-        with open(tmp, 'wb') as f: np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
-    data.atomic_write(p2, write, overwrite=True)
-    return [p1, p2]
 
 @functools.lru_cache(maxsize=4)
 def load_spine_statistics(folder=None)->SpineStatistics:
     "The spine statistics shipped with the package (or those in `folder`)."
     p = Path(folder or ANATOMY_DIR) / STATISTICS_FILE
-    if not p.is_file(): raise FileNotFoundError(f'{p}: the spine statistics are missing (the package is incomplete; tools/make_anatomy.py writes them)')
+    if not p.is_file():
+        raise FileNotFoundError(f'{p}: the spine statistics are missing '
+                                '(the package is incomplete; tools/make_anatomy.py writes them)')
     return SpineStatistics.from_dict(json.loads(p.read_text()))
 
-@functools.lru_cache(maxsize=4)
-def load_templates(folder=None)->tuple:
-    "The vertebra templates shipped with the package (or those in `folder`), as a tuple."
-    p = Path(folder or ANATOMY_DIR) / TEMPLATES_FILE
-    if not p.is_file(): raise FileNotFoundError(f'{p}: the vertebra templates are missing (the package is incomplete; tools/make_anatomy.py writes them)')
-    with np.load(p) as z:
-        meta = json.loads(str(z['meta']))
-        return tuple(VertebraTemplate(m['label'], m['source'], z[f'sdf_{i:03d}'], np.array(m['origin_uvw_mm'], np.float32), m['spacing_mm'], m['neighbour_mm'])
-                     for i, m in enumerate(meta))
-
-def templates_of(label:int, templates=None)->list:
-    "The templates of a level (T13 takes T12's, L6 takes L5's)."
-    lab = {28: 19, 25: 24}.get(label, label)
-    return [t for t in (templates or load_templates()) if t.label == lab]
-
 # %% ../nbs/00b_anatomy.ipynb #9fd26db7
-_OPTIONAL_BASE = {(19, 28): (19, 20), (28, 20): (19, 20), (24, 25): (23, 24)}  # each optional pair is drawn as this standard pair ...
+# each optional pair is drawn as this standard pair, shifted by the mean difference measured on the scans that have it
+_OPTIONAL_BASE = {(19, 28): (19, 20), (28, 20): (19, 20), (24, 25): (23, 24)}
 
 def draw_centroids(stats:SpineStatistics, # from spine_statistics or load_spine_statistics
                    rng:np.random.Generator, # random source
@@ -235,12 +227,12 @@ def draw_centroids(stats:SpineStatistics, # from spine_statistics or load_spine_
     f = rng.multivariate_normal(stats.mean, stats.cov, method='cholesky').reshape(len(TRANSITIONS), 3)
     steps = {pair: f[j] for j, pair in enumerate(TRANSITIONS)}
     mean = stats.mean.reshape(len(TRANSITIONS), 3)
-    def optional(a, b):  # ... shifted by the mean difference measured on the scans that have it
+    def optional(a, b):
         base = _OPTIONAL_BASE[(a, b)]
         return steps[base] + np.asarray(stats.optional[pair_name(a, b)]['mean']) - mean[TRANSITIONS.index(base)]
     if t13: steps[(19, 28)], steps[(28, 20)] = optional(19, 28), optional(28, 20)
     if l6: steps[(24, 25)] = optional(24, 25)
-    labels = [l for l in SPINE_LABELS if (l != 28 or t13) and (l != 25 or l6)]
+    labels = [l for l in SPINE_ORDER if (l != 28 or t13) and (l != 25 or l6)]
     out = {labels[0]: np.zeros(3)}
     for a, b in zip(labels[:-1], labels[1:]): out[b] = out[a] + segment_vector(steps[(a, b)])
     return out
@@ -257,7 +249,7 @@ def body_centroid_estimate(mask_zyx:np.ndarray, # (z, y, x) label map
                            label:int, # the vertebra
                            depth:float=0.6, # the core: voxels deeper than this fraction of the deepest one
                           )->np.ndarray: # (3,) continuous (z, y, x) index
-    "Where a vertebra's body centroid is, from its mask alone: the centroid of its thickest part grown back to the surface."
+    "A vertebra's body centroid from its mask alone: the centroid of its thickest part grown back to the surface."
     box = _label_box(mask_zyx, label, 2)
     b = mask_zyx[box] == label
     sp = np.asarray(spacing_xyz_mm, float)[::-1]
@@ -274,7 +266,7 @@ SDF_CLIP_MM = 4.0  # ... clipped to +-4 mm: enough for the cortex inside and the
 
 @dataclass
 class VertebraTemplate:
-    "One real vertebra as a signed distance map in its own frame: body centroid at the origin; axes u left, v posterior, w superior (mm)."
+    "A real vertebra as a signed distance (mm) in its frame: body centroid at 0; u left, v posterior, w superior."
     label: int # VerSe label
     source: str # the subject it comes from
     sdf_q: np.ndarray # (W, V, U) int8 signed distance in SDF_STEP_MM steps, negative inside, clipped to +-SDF_CLIP_MM
@@ -290,8 +282,11 @@ class VertebraTemplate:
         return self.origin_uvw_mm, self.origin_uvw_mm + (np.array(self.sdf_q.shape[::-1]) - 1) * self.spacing_mm
     def __repr__(self):
         lo, hi = self.extent_uvw_mm
-        return f'VertebraTemplate({VERTEBRA_NAMES[self.label]} of {self.source}: {" x ".join(f"{h - l:.0f}" for l, h in zip(lo, hi))} mm (u, v, w), neighbours {self.neighbour_mm:.1f} mm)'
+        size = ' x '.join(f'{h - l:.0f}' for l, h in zip(lo, hi))
+        return (f'VertebraTemplate({VERTEBRA_NAMES[self.label]} of {self.source}: {size} mm (u, v, w), '
+                f'neighbours {self.neighbour_mm:.1f} mm)')
 
+# %% ../nbs/00b_anatomy.ipynb #cd3a63a3
 def vertebra_frame(up, # (3,) centroid of the vertebra above, None at the top of the run
                    here, # (3,) this vertebra's body centroid
                    down, # (3,) centroid of the vertebra below, None at the bottom
@@ -304,6 +299,7 @@ def vertebra_frame(up, # (3,) centroid of the vertebra above, None at the top of
     n = np.asarray(posterior_xyz, float) - here; n = n - (n @ t) * t; n /= np.linalg.norm(n)
     return np.stack([np.cross(n, t), n, t])
 
+# %% ../nbs/00b_anatomy.ipynb #ea1d1104
 def vertebra_templates(mask_path, # a real multi-label vertebra mask (VerSe labels)
                        centroid_path=None, # its body-centroid JSON; None: centroids estimated from the mask
                        spacing_mm:float=1.0, # template grid spacing
@@ -315,14 +311,16 @@ def vertebra_templates(mask_path, # a real multi-label vertebra mask (VerSe labe
     a = sitk.GetArrayFromImage(can).astype(np.int16); sp = np.array(can.GetSpacing())
     to_mm = lambda zyx: data.xyz_index_to_xyz_mm(can, np.asarray(zyx, float)[..., ::-1])
     ctd = data.read_centroids(centroid_path, mask) if centroid_path else {}
-    present = [l for l in SPINE_LABELS if (a == l).any()]
+    present = [l for l in SPINE_ORDER if (a == l).any()]
     cen = {l: np.asarray(ctd[l], float) if l in ctd else to_mm(body_centroid_estimate(a, sp, l)) for l in present}
     name = re.sub(r'_(seg|msk|dir|ctd).*$', '', Path(mask_path).name)
     out, skipped = [], {}
     for i, l in enumerate(present):
         border = sum(int((np.take(a, k, axis=ax) == l).sum()) for ax in range(3) for k in (0, -1))
         if border > max_border_voxels: skipped[l] = f'cut by the image border ({border} voxels on it)'; continue
-        nb = lambda j: cen[present[j]] if 0 <= j < len(present) and abs(SPINE_LABELS.index(present[j]) - SPINE_LABELS.index(l)) == 1 else None
+        def nb(j):   # the centroid of present[j] if it is this vertebra's neighbour along the spine
+            if not 0 <= j < len(present): return None
+            return cen[present[j]] if abs(SPINE_ORDER.index(present[j]) - SPINE_ORDER.index(l)) == 1 else None
         up, down = nb(i - 1), nb(i + 1)
         if up is None and down is None: skipped[l] = 'no labelled neighbour to give its axis'; continue
         pad = int(np.ceil(2 * margin_mm / sp.min()))
@@ -331,7 +329,8 @@ def vertebra_templates(mask_path, # a real multi-label vertebra mask (VerSe labe
         com = to_mm(np.array(ndimage.center_of_mass(b)) + [s.start for s in box])
         R = vertebra_frame(up, cen[l], down, com)
         # signed distance on the source grid, smoothed a little against the staircase of thick slices
-        sdf = ndimage.distance_transform_edt(~b, sampling=sp[::-1]) - ndimage.distance_transform_edt(b, sampling=sp[::-1])
+        sdf = (ndimage.distance_transform_edt(~b, sampling=sp[::-1])
+               - ndimage.distance_transform_edt(b, sampling=sp[::-1]))
         sdf = ndimage.gaussian_filter(sdf.astype(np.float32), 0.5 / sp[::-1])
         loc = (to_mm(np.argwhere(b) + [s.start for s in box]) - cen[l]) @ R.T    # the mask's voxels in local (u, v, w)
         lo = np.floor((loc.min(0) - margin_mm) / spacing_mm) * spacing_mm
@@ -344,6 +343,25 @@ def vertebra_templates(mask_path, # a real multi-label vertebra mask (VerSe labe
         dist = [np.linalg.norm(cen[l] - p) for p in (up, down) if p is not None]
         out.append(VertebraTemplate(l, name, q, lo.astype(np.float32), float(spacing_mm), float(np.mean(dist))))
     return out, skipped
+
+# %% ../nbs/00b_anatomy.ipynb #bb8e1837
+@functools.lru_cache(maxsize=4)
+def load_templates(folder=None)->tuple:
+    "The vertebra templates shipped with the package (or those in `folder`), as a tuple."
+    p = Path(folder or ANATOMY_DIR) / TEMPLATES_FILE
+    if not p.is_file():
+        raise FileNotFoundError(f'{p}: the vertebra templates are missing '
+                                '(the package is incomplete; tools/make_anatomy.py writes them)')
+    with np.load(p) as z:
+        meta = json.loads(str(z['meta']))
+        return tuple(VertebraTemplate(m['label'], m['source'], z[f'sdf_{i:03d}'],
+                                      np.array(m['origin_uvw_mm'], np.float32), m['spacing_mm'], m['neighbour_mm'])
+                     for i, m in enumerate(meta))
+
+def templates_of(label:int, templates=None)->list:
+    "The templates of a level (T13 takes T12's, L6 takes L5's)."
+    lab = {28: 19, 25: 24}.get(label, label)
+    return [t for t in (templates or load_templates()) if t.label == lab]
 
 # %% ../nbs/00b_anatomy.ipynb #1f4e2d14
 def sample_sdf(t:VertebraTemplate, # the template
@@ -361,13 +379,20 @@ def _ray(t:VertebraTemplate, start, direction, max_mm:float=80.0, step:float=0.2
     out = np.flatnonzero(d > 0)
     return float(s[out[0]]) if len(out) else float(max_mm)
 
+def _ray_out(t:VertebraTemplate, start, direction, max_mm:float=30.0, step:float=0.25)->float:
+    "Distance along a ray from a point outside the bone to the bone (max_mm if none)."
+    s = np.arange(0, max_mm, step)
+    hit = np.flatnonzero(sample_sdf(t, np.asarray(start, float) + s[:, None] * np.asarray(direction, float)) < 0)
+    return float(s[hit[0]]) if len(hit) else float(max_mm)
+
+# %% ../nbs/00b_anatomy.ipynb #29666eec
 @dataclass
 class TemplateMeasures:
     "Where a template's parts are, in its frame (mm): the body's half sizes and the joints of its ribs."
-    body_half_uvw: np.ndarray # (3,) half width, half depth (to its posterior wall) and half height of the body at its centroid
+    body_half_uvw: np.ndarray # (3,) half width, half depth (to its posterior wall) and half height of the body
     body_front_v: float # v of the front of the body (negative)
-    tp_tip_uvw: np.ndarray # (2, 3) tip of the right (u < 0) and left transverse process: where a rib's tubercle meets it
-    costal_uvw: np.ndarray # (2, 3) right and left point at the back of the body, by the pedicle, where a rib's head meets it
+    tp_tip_uvw: np.ndarray # (2, 3) tips of the right (u < 0) and left transverse process: a rib's tubercle meets them
+    costal_uvw: np.ndarray # (2, 3) right and left point at the back of the body, by the pedicle: a rib's head meets it
     canal_uvw: np.ndarray # (3,) middle of the spinal canal at the level of the body's centroid
     canal_half_uv: np.ndarray # (2,) its half width and half depth
 
@@ -379,7 +404,8 @@ def template_measures(t:VertebraTemplate)->TemplateMeasures:
 def _template_measures(t:VertebraTemplate)->TemplateMeasures:
     o = np.zeros(3)
     front, back = _ray(t, o, (0, -1, 0)), _ray(t, o, (0, 1, 0))
-    half = np.array([(_ray(t, o, (1, 0, 0)) + _ray(t, o, (-1, 0, 0))) / 2, back, (_ray(t, o, (0, 0, 1)) + _ray(t, o, (0, 0, -1))) / 2])
+    half = np.array([(_ray(t, o, (1, 0, 0)) + _ray(t, o, (-1, 0, 0))) / 2, back,
+                     (_ray(t, o, (0, 0, 1)) + _ray(t, o, (0, 0, -1))) / 2])
     sdf = t.sdf
     W, V, U = np.nonzero(sdf < 0)
     pts = np.stack([U, V, W], 1) * t.spacing_mm + t.origin_uvw_mm
@@ -402,10 +428,23 @@ def _template_measures(t:VertebraTemplate)->TemplateMeasures:
     else: v0, v1 = 8.0, 24.0   # no body in front (the atlas): a canal of typical size behind the centroid
     canal = np.array([0, (v0 + v1) / 2, 0])
     half_u = (_ray_out(t, canal, (1, 0, 0)) + _ray_out(t, canal, (-1, 0, 0))) / 2
-    return TemplateMeasures(half, -front, np.array(tips), np.array(costal), canal, np.array([min(half_u, 15.0), (v1 - v0) / 2]))
+    return TemplateMeasures(half, -front, np.array(tips), np.array(costal), canal,
+                            np.array([min(half_u, 15.0), (v1 - v0) / 2]))
 
-def _ray_out(t:VertebraTemplate, start, direction, max_mm:float=30.0, step:float=0.25)->float:
-    "Distance along a ray from a point outside the bone to the bone (max_mm if none)."
-    s = np.arange(0, max_mm, step)
-    hit = np.flatnonzero(sample_sdf(t, np.asarray(start, float) + s[:, None] * np.asarray(direction, float)) < 0)
-    return float(s[hit[0]]) if len(hit) else float(max_mm)
+# %% ../nbs/00b_anatomy.ipynb #efebabd7
+def save_anatomy(stats:SpineStatistics, # from spine_statistics
+                 templates:list, # VertebraTemplates, as from vertebra_templates
+                 folder, # where to write STATISTICS_FILE and TEMPLATES_FILE
+                )->list: # the two paths written
+    "Write the statistics (JSON) and templates (compressed npz) into a folder."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    p1, p2 = folder / STATISTICS_FILE, folder / TEMPLATES_FILE
+    text = json.dumps(stats.to_dict(), indent=None, separators=(',', ':'))
+    data.atomic_write(p1, lambda tmp: tmp.write_text(text), overwrite=True)
+    meta = [dict(label=t.label, source=t.source, origin_uvw_mm=[float(x) for x in t.origin_uvw_mm],
+                 spacing_mm=t.spacing_mm, neighbour_mm=round(t.neighbour_mm, 4)) for t in templates]
+    arrays = {f'sdf_{i:03d}': t.sdf_q for i, t in enumerate(templates)}
+    def write(tmp):
+        with open(tmp, 'wb') as f: np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+    data.atomic_write(p2, write, overwrite=True)
+    return [p1, p2]

@@ -1,4 +1,4 @@
-"""The whole method on a new CT: spine, vertebrae and segmentation one after another, what a prediction writes, and the command `vseg-predict`.
+"""The whole method on a new CT: the three stages in a row, what a prediction writes, and `vseg-predict`.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/cascade.html.md"""
 
@@ -49,7 +49,8 @@ class CascadeModels:
     segmentation:MeanEnsemble|None=None; segmentation_cfg:object=None
 
     def __str__(self):
-        rows = [f'{s:12s} {len(getattr(self, s).members)} x {get_stage(s).file} (preset {getattr(self, s + "_cfg").preset!r})'
+        rows = [f'{s:12s} {len(getattr(self, s).members)} x {get_stage(s).file} '
+                f'(preset {getattr(self, s + "_cfg").preset!r})'
                 for s in STAGES if getattr(self, s) is not None]
         return f'CascadeModels from {", ".join(map(str, self.model_dirs))}\n  ' + '\n  '.join(rows)
 
@@ -96,7 +97,6 @@ class CascadeResult(NamedTuple):
 class NoVertebraError(VertebraeDataError):
     "Stage 2 finds no vertebra in the image."
 
-
 # %% ../nbs/09_cascade.ipynb #234c2289
 def run_cascade(models:CascadeModels, # from load_models
                 image:sitk.Image, # the CT in HU, any orientation and spacing
@@ -125,7 +125,8 @@ def run_cascade(models:CascadeModels, # from load_models
         with clock('stage2/prepare'): vol = as_volume(can, c2.smooth_sigma_mm, name=what, device=dev)
         loc = localize_vertebrae(models.vertebrae, vol, spine.centre_xyz_mm, c2, sequence, dev, what, clock)
         if not loc.centroids_xyz_mm:
-            raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the spine)')
+            raise NoVertebraError(f'{what}: stage 2 found no vertebra (no heatmap reached its threshold along the '
+                                  'spine)')
         landmarks = loc.centroids_xyz_mm
         if c2.smooth_sigma_mm != c3.smooth_sigma_mm: vol = None  # stage 3 prepares its own
     else: landmarks = check_landmarks(landmarks_xyz_mm, what)
@@ -148,7 +149,8 @@ def color_tables()->dict:
             '# Columns = Index, Red, Green, Blue, Alpha (0..1), Visibility, Mesh visibility, "Label"',
             '    0     0    0    0        0  0  0    "Clear Label"']
     snap += [f'{l:5d} {r:5d} {g:4d} {b:4d}        1  1  1    "{VERTEBRA_NAMES[l]}"' for l, (r, g, b) in rgb.items()]
-    slicer = ['# Color table file vertebrae_slicer.ctbl: VerSe vertebra labels (vertebrae_seg)', f'# {len(rgb) + 1} values', '0 background 0 0 0 0']
+    slicer = ['# Color table file vertebrae_slicer.ctbl: VerSe vertebra labels (vertebrae_seg)',
+              f'# {len(rgb) + 1} values', '0 background 0 0 0 0']
     slicer += [f'{l} {VERTEBRA_NAMES[l]} {r} {g} {b} 255' for l, (r, g, b) in rgb.items()]
     return {COLOR_TABLES[0]: '\n'.join(snap) + '\n', COLOR_TABLES[1]: '\n'.join(slicer) + '\n'}
 
@@ -178,7 +180,8 @@ def check_free(out_dir, name:str, intermediates:bool=False, overwrite:bool=False
     there = [p for p in output_paths(out_dir, name).values() if p.exists()]
     if intermediates and intermediates_dir(out_dir, name).exists(): there.append(intermediates_dir(out_dir, name))
     if there and not overwrite:
-        raise FileExistsError(f'{there[0].parent}: already holds {", ".join(p.name for p in there)}; pass --overwrite (overwrite=True) to replace')
+        raise FileExistsError(f'{there[0].parent}: already holds {", ".join(p.name for p in there)}; '
+                              'pass --overwrite (overwrite=True) to replace')
 
 def writing_marker(out_dir, name:str)->Path:
     "The hidden file that stands in a prediction folder while a case's outputs are being written."
@@ -204,38 +207,49 @@ def prediction_overview(image:sitk.Image, # the CT
                         path=None, # write the PNG here
                         title:str|None=None,
                         overwrite:bool=False,
-                        uncertain_below:float=LABELS_UNCERTAIN_BELOW, # a red line in the title when the labelling's relative margin is under this
+                        uncertain_below:float=LABELS_UNCERTAIN_BELOW, # a red title line if the relative margin is under
                        )->Figure:
-    "Sagittal and coronal views of the prediction, labels coloured and named, as VerSe's preview images; a warning when the labels are uncertain."
+    "Sagittal and coronal views of the prediction, labels coloured and named; a red warning when they are uncertain."
     found = ', '.join(VERTEBRA_NAMES[l] for l in sorted(result.centroids_xyz_mm)) or 'none'
     warning = None if result.margin is None else result.margin.warning(uncertain_below)
-    return viewers.overview_png(image, result.labels, result.centroids_xyz_mm, path, views=('sagittal', 'coronal'), width_in=10.0,
-                                title=(title + ': ' if title else '') + f'{len(result.centroids_xyz_mm)} vertebrae ({found})', overwrite=overwrite,
-                                warning=warning)
+    title = (title + ': ' if title else '') + f'{len(result.centroids_xyz_mm)} vertebrae ({found})'
+    return viewers.overview_png(image, result.labels, result.centroids_xyz_mm, path, views=('sagittal', 'coronal'),
+                                width_in=10.0, title=title, overwrite=overwrite, warning=warning)
 
+# %% ../nbs/09_cascade.ipynb #1c1a0712
 def _rounded(v, k:int=6):
     return None if v is None or not np.isfinite(v) else round(float(v), k)
+
+_REPORT_DEFINITIONS = dict(  # what the fields of <name>_report.json mean, written into every report
+    score='sum over the chosen vertebrae of the heatmap of its own label at its position (trilinear on the merged '
+          'stage-2 heatmaps, below 0 read as 0)',
+    shift='each position takes the next label in spine order, T13 and L6 skipped unless chosen; a label past C1 or '
+          'past the lowest vertebra adds 0',
+    margin='score - max(up_shift_score, down_shift_score)',
+    relative_margin='margin / score; uncertain when under uncertain_below or when margin < 0',
+    xyz_mm='world LPS millimetres')
 
 def prediction_report(result:CascadeResult, # from run_cascade
                       name:str, # the case name
                      )->dict: # what <name>_report.json holds
-    "How sure the labelling is: the labelling margin of the scan and each vertebra's heatmap value (nulls when landmarks were given)."
+    "How sure the labelling is: the scan's labelling margin and each vertebra's heatmap value (nulls from landmarks)."
     m, given = result.margin, result.localization is None
-    lab = dict(score=None, up_shift_score=None, down_shift_score=None, margin=None, relative_margin=None, closer_shift=None, uncertain=None)
+    lab = dict(score=None, up_shift_score=None, down_shift_score=None, margin=None, relative_margin=None,
+               closer_shift=None, uncertain=None)
     if m is not None:
-        lab.update(score=_rounded(m.score), up_shift_score=_rounded(m.up), down_shift_score=_rounded(m.down), margin=_rounded(m.margin),
-                   relative_margin=_rounded(m.relative), closer_shift=m.rival, uncertain=m.uncertain())
+        lab.update(score=_rounded(m.score), up_shift_score=_rounded(m.up), down_shift_score=_rounded(m.down),
+                   margin=_rounded(m.margin), relative_margin=_rounded(m.relative), closer_shift=m.rival,
+                   uncertain=m.uncertain())
     lab['uncertain_below'] = LABELS_UNCERTAIN_BELOW
     verts = [dict(label=int(l), name=VERTEBRA_NAMES.get(int(l), str(l)), xyz_mm=[round(float(x), 3) for x in p],
-                  heatmap_value=None if m is None else _rounded(m.values.get(int(l)))) for l, p in result.centroids_xyz_mm.items()]
-    note = ('landmarks were given: stages 1 and 2 did not run, so there are no heatmaps and no labelling margin' if given else
-            None if m is not None else 'stage 2 gave no labelling margin')
-    return dict(name=name, landmarks_given=given, labelling=lab, vertebrae=verts, note=note, definitions=dict(
-        score='sum over the chosen vertebrae of the heatmap of its own label at its position (trilinear on the merged stage-2 heatmaps, below 0 read as 0)',
-        shift='each position takes the next label in spine order, T13 and L6 skipped unless chosen; a label past C1 or past the lowest vertebra adds 0',
-        margin='score - max(up_shift_score, down_shift_score)', relative_margin='margin / score; uncertain when under uncertain_below or when margin < 0',
-        xyz_mm='world LPS millimetres'))
+                  heatmap_value=None if m is None else _rounded(m.values.get(int(l))))
+             for l, p in result.centroids_xyz_mm.items()]
+    note = ('landmarks were given: stages 1 and 2 did not run, so there are no heatmaps and no labelling margin'
+            if given else None if m is not None else 'stage 2 gave no labelling margin')
+    return dict(name=name, landmarks_given=given, labelling=lab, vertebrae=verts, note=note,
+                definitions=dict(_REPORT_DEFINITIONS))
 
+# %% ../nbs/09_cascade.ipynb #915faedc
 def _write_intermediates(result:CascadeResult, folder:Path, overwrite:bool):
     w = lambda img, f: data.write_image(img, folder / f, overwrite)
     if result.spine is not None:
@@ -243,9 +257,11 @@ def _write_intermediates(result:CascadeResult, folder:Path, overwrite:bool):
     if result.localization is not None:
         hm = result.localization.heatmaps
         w(grid_image(hm.heatmaps.amax(0), hm.grid), 'stage2_heatmaps_max.nii.gz')
-        cands = {VERTEBRA_NAMES[l]: dict(xyz_mm=np.asarray(p).round(3).tolist(), values=np.asarray(v).round(4).tolist(), found=bool(f))
+        cands = {VERTEBRA_NAMES[l]: dict(xyz_mm=np.asarray(p).round(3).tolist(), values=np.asarray(v).round(4).tolist(),
+                                         found=bool(f))
                  for l, (p, v, f) in result.localization.candidates.items()}
-        text = json.dumps(dict(candidates=cands, chosen={VERTEBRA_NAMES[l]: np.asarray(p).round(3).tolist() for l, p in result.centroids_xyz_mm.items()}), indent=1)
+        chosen = {VERTEBRA_NAMES[l]: np.asarray(p).round(3).tolist() for l, p in result.centroids_xyz_mm.items()}
+        text = json.dumps(dict(candidates=cands, chosen=chosen), indent=1)
         atomic_write(folder / 'stage2_candidates.json', lambda tmp: tmp.write_text(text), overwrite)
     for c in result.crops:
         w(grid_image(c.image, c.grid), f'stage3_{VERTEBRA_NAMES[c.label]}_input.nii.gz')
@@ -258,10 +274,10 @@ def write_prediction(result:CascadeResult, # from run_cascade
                      intermediates:bool=False, # also <name>_intermediates/ with the stage heatmaps and crops
                      overwrite:bool=False, # replace existing files
                     )->dict: # kind -> path
-    "Write one case's prediction: label map, centroid JSON, labelling report, overview PNG (and the intermediates); all or nothing."
+    "Write one case's label map, centroid JSON, report and overview PNG (and the intermediates); all or nothing."
     check_free(out_dir, name, intermediates, overwrite)
     paths, marker = output_paths(out_dir, name), writing_marker(out_dir, name)
-    marker.parent.mkdir(parents=True, exist_ok=True); marker.touch()  # stays if the process dies: the next run redoes the case
+    marker.parent.mkdir(parents=True, exist_ok=True); marker.touch()  # stays if the process dies: the case is redone
     try:
         data.write_image(result.labels, paths['seg'], overwrite)
         data.write_centroids(paths['ctd'], result.centroids_xyz_mm, image, overwrite)
@@ -269,7 +285,8 @@ def write_prediction(result:CascadeResult, # from run_cascade
         atomic_write(paths['report'], lambda tmp: tmp.write_text(text), overwrite)
         prediction_overview(image, result, paths['overview'], name, overwrite)
         if intermediates:
-            _write_intermediates(result, intermediates_dir(out_dir, name), overwrite); paths['intermediates'] = intermediates_dir(out_dir, name)
+            _write_intermediates(result, intermediates_dir(out_dir, name), overwrite)
+            paths['intermediates'] = intermediates_dir(out_dir, name)
     except BaseException:
         clear_case(out_dir, name); raise  # nothing half-written stays
     marker.unlink()
@@ -302,16 +319,20 @@ def find_images(path, # an image file, a DICOM series folder, or a folder of ima
     if p.is_file(): return [(image_name(p), p)]
     if not p.is_dir(): raise VertebraeDataError(f'{p}: no such file or folder')
     if _is_dicom_folder(p): return [(p.name, p)]
-    files = sorted(f for f in p.rglob('*') if f.is_file() and f.name.lower().endswith(IMAGE_SUFFIXES) and not f.name.startswith('.'))
+    files = sorted(f for f in p.rglob('*')
+                   if f.is_file() and f.name.lower().endswith(IMAGE_SUFFIXES) and not f.name.startswith('.'))
     cts = [f for f in files if _stem(f).lower().endswith('_ct')]
     files = cts or [f for f in files if not any(m in f.name.lower() for m in MASK_MARKS)]
     series = sorted(q for q in p.rglob('*') if q.is_dir() and _is_dicom_folder(q))  # DICOM series folders below
-    if not files and not series: raise VertebraeDataError(f'{p}: holds no image ({", ".join(IMAGE_SUFFIXES)}) and no DICOM series')
+    if not files and not series:
+        raise VertebraeDataError(f'{p}: holds no image ({", ".join(IMAGE_SUFFIXES)}) and no DICOM series')
     files += series
     names = [image_name(f) if f.is_file() else f.name for f in files]
     dup = sorted({n for n in names if names.count(n) > 1})
-    if dup: raise VertebraeDataError(f'{p}: several images have the case name {dup[0]!r} (' +
-                                     ', '.join(str(f) for f, n in zip(files, names) if n == dup[0]) + '); give them distinct file names')
+    if dup:
+        same = ', '.join(str(f) for f, n in zip(files, names) if n == dup[0])
+        raise VertebraeDataError(f'{p}: several images have the case name {dup[0]!r} ({same}); give them distinct '
+                                 'file names')
     return sorted(zip(names, files))
 
 # %% ../nbs/09_cascade.ipynb #5218e925
@@ -328,14 +349,16 @@ def check_landmarks_in_image(landmarks_xyz_mm:dict, # VerSe label -> (3,) world 
                              source, # the centroid file, for the message
                              image_name, # the CT, for the message
                             ):
-    "Fail naming the centroid file when a landmark lies outside the CT's voxels (`read_centroids` has refused non-finite ones)."
+    "Fail naming the centroid file when a landmark lies outside the CT's voxels (NaN is `read_centroids`' to refuse)."
     size = np.asarray(image.GetSize())
     for l, q in landmarks_xyz_mm.items():
         idx = data.xyz_mm_to_xyz_index(image, q)
         if np.any(idx < -0.5) or np.any(idx > size - 0.5):
-            raise VertebraeDataError(f'{source}: {VERTEBRA_NAMES.get(int(l), l)} at {np.round(q, 1).tolist()} mm (world LPS) lies outside the CT {image_name} '
-                                     f'(voxel index {np.round(idx, 1).tolist()} of a {"x".join(map(str, size))} grid)')
+            raise VertebraeDataError(f'{source}: {VERTEBRA_NAMES.get(int(l), l)} at {np.round(q, 1).tolist()} mm '
+                                     f'(world LPS) lies outside the CT {image_name} (voxel index '
+                                     f'{np.round(idx, 1).tolist()} of a {"x".join(map(str, size))} grid)')
 
+# %% ../nbs/09_cascade.ipynb #41fd94ab
 def predict_images(models:CascadeModels, # from load_models
                    images:list, # (case name, path) as from find_images
                    out_dir, # the prediction folder
@@ -347,10 +370,11 @@ def predict_images(models:CascadeModels, # from load_models
                    progress:bool=True, # a progress bar over the cases
                    sequence:SequenceParams|None=None, # stage 2's sequence search; None: its defaults
                   )->PredictReport:
-    "The cascade over several CTs; a failing case is recorded and the others go on, complete ones are skipped, interrupted ones redone."
-    if landmarks is not None and len(images) != 1: raise ValueError(f'landmarks {landmarks}: belong to one image, but {len(images)} are given')
+    "The cascade over several CTs: failures recorded, complete cases skipped, interrupted ones redone."
+    if landmarks is not None and len(images) != 1:
+        raise ValueError(f'landmarks {landmarks}: belong to one image, but {len(images)} are given')
     out = Path(out_dir)
-    made = [d for d in [out, *out.parents] if not d.exists()]  # folders this run creates: removed again if nothing is written
+    made = [d for d in [out, *out.parents] if not d.exists()]  # folders this run creates: removed if nothing is written
     out.mkdir(parents=True, exist_ok=True)
     rep = PredictReport({}, {}, {}, {}, [])
     bar = tqdm(images, desc='vseg-predict', unit='CT', disable=not progress)
@@ -364,13 +388,16 @@ def predict_images(models:CascadeModels, # from load_models
             elif state == 'complete' and not overwrite:
                 rep.skipped[name] = 'its outputs are complete already (--overwrite to predict it again)'; continue
             check_free(out, name, intermediates, overwrite)
-            t0 = time.perf_counter(); image = data.read_image(path); data.check_ct(image, path); t_read = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            image = data.read_image(path); data.check_ct(image, path)
+            t_read = time.perf_counter() - t0
             lms = None if landmarks is None else data.read_centroids(landmarks, image)
             if lms is not None:
                 if not lms: raise VertebraeDataError(f'{landmarks}: holds no centroid')
                 check_landmarks_in_image(lms, image, landmarks, path)
             res = run_cascade(models, image, lms, device, str(path), batch_size, sequence=sequence)
-            t0 = time.perf_counter(); rep.written[name] = write_prediction(res, image, out, name, intermediates, overwrite)
+            t0 = time.perf_counter()
+            rep.written[name] = write_prediction(res, image, out, name, intermediates, overwrite)
             rep.seconds[name] = dict(read=t_read, **res.seconds, write=time.perf_counter() - t0)
         except Exception as e:   # a batch command reports a bad case and goes on
             rep.failed[name] = f'{type(e).__name__}: {e}'
@@ -380,31 +407,41 @@ def predict_images(models:CascadeModels, # from load_models
     return rep
 
 # %% ../nbs/09_cascade.ipynb #ecebd844
+_PREDICT_EPILOG = ("writes per case <name>_seg.nii.gz (on the input's grid), <name>_ctd.json (subject-based VerSe "
+                   "centroids), <name>_report.json\n(how sure the labelling is: the margin over a one-level shift) and "
+                   "<name>_overview.png (a red warning when the labels are uncertain),\nand once per folder the label "
+                   "colour tables vertebrae_itksnap.txt and vertebrae_slicer.ctbl.\n\nexample:\n  vseg-predict --image "
+                   "data_samples --model_dir data_samples/models/small --output predictions")
+
 def predict_parser()->argparse.ArgumentParser:
     "The parser of `vseg-predict`."
     p = argparse.ArgumentParser(prog='vseg-predict', formatter_class=argparse.RawDescriptionHelpFormatter,
-        description='Segment and label the vertebrae of CTs with the three-stage cascade (spine, vertebrae, segmentation).',
-        epilog='writes per case <name>_seg.nii.gz (on the input\'s grid), <name>_ctd.json (subject-based VerSe centroids), '
-               '<name>_report.json\n(how sure the labelling is: the margin over a one-level shift) and <name>_overview.png (a red warning '
-               'when the labels are uncertain),\nand once per folder the label colour tables vertebrae_itksnap.txt and vertebrae_slicer.ctbl.\n\n'
-               'example:\n  vseg-predict --image data_samples --model_dir data_samples/models/small --output predictions')
+        description='Segment and label the vertebrae of CTs with the three-stage cascade (spine, vertebrae, '
+                    'segmentation).', epilog=_PREDICT_EPILOG)
     a = p.add_argument
-    a('--image', required=True, type=Path, metavar='PATH_OR_DIR', help='a CT file (NIfTI, NRRD, MHA), a DICOM series folder, or a folder of '
-      'CTs searched recursively (in a VerSe tree only *_ct.nii.gz)')
-    a('--model_dir', required=True, type=Path, action='extend', nargs='+', metavar='DIR', help='a folder with spine.pt, vertebrae.pt and '
-      'segmentation.pt; several folders (repeat the flag or list them) are averaged, as the paper ensembles its folds')
+    a('--image', required=True, type=Path, metavar='PATH_OR_DIR', help='a CT file (NIfTI, NRRD, MHA), a DICOM series '
+      'folder, or a folder of CTs searched recursively (in a VerSe tree only *_ct.nii.gz)')
+    a('--model_dir', required=True, type=Path, action='extend', nargs='+', metavar='DIR', help='a folder with '
+      'spine.pt, vertebrae.pt and segmentation.pt; several folders (repeat the flag or list them) are averaged, as the '
+      'paper ensembles its folds')
     a('--output', required=True, type=Path, metavar='DIR', help='the prediction folder (created)')
-    a('--landmarks', type=Path, metavar='JSON', help='centroids of the one image given (any VerSe flavour): skip stages 1 and 2')
-    a('--save_intermediates', action='store_true', help='also write <name>_intermediates/: stage heatmaps, candidates, stage-3 crops')
-    a('--device', default='auto', help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
+    a('--landmarks', type=Path, metavar='JSON',
+      help='centroids of the one image given (any VerSe flavour): skip stages 1 and 2')
+    a('--save_intermediates', action='store_true',
+      help='also write <name>_intermediates/: stage heatmaps, candidates, stage-3 crops')
+    a('--device', default='auto',
+      help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
     a('--batch_size', type=int, default=4, metavar='B', help='stage-3 crops per forward pass; default 4')
-    a('--sequence_search', choices=SEQUENCE_SEARCHES, default='subsequence', help="stage 2's choice of labelled vertebrae: subsequence "
-      "(default: the best consistent sequence, labels of the run may be left out) or whole_run (the paper's rule: every label of the run)")
-    a('--overwrite', action='store_true', help='predict again cases whose outputs are in --output; without it a complete case is skipped, '
-      'one a killed run left half-written is redone, and one with other files of its names fails')
+    a('--sequence_search', choices=SEQUENCE_SEARCHES, default='subsequence', help="stage 2's choice of labelled "
+      "vertebrae: subsequence (default: the best consistent sequence, labels of the run may be left out) or whole_run "
+      "(the paper's rule: every label of the run)")
+    a('--overwrite', action='store_true', help='predict again cases whose outputs are in --output; without it a '
+      'complete case is skipped, one a killed run left half-written is redone, and one with other files of its names '
+      'fails')
     a('--quiet', action='store_true', help='no progress bar and no report')
     return p
 
+# %% ../nbs/09_cascade.ipynb #556d55b2
 def predict_main(argv:list|None=None)->int:
     "Command line: `vseg-predict --image PATH_OR_DIR --model_dir DIR [DIR ...] --output DIR`; returns the exit status."
     p = predict_parser()
@@ -413,21 +450,23 @@ def predict_main(argv:list|None=None)->int:
     try:
         dev = resolve_device(a.device)
         images = find_images(a.image)
-        if a.landmarks is not None and len(images) != 1: p.error(f'--landmarks: belongs to one image, but {a.image} holds {len(images)}')
+        if a.landmarks is not None and len(images) != 1:
+            p.error(f'--landmarks: belongs to one image, but {a.image} holds {len(images)}')
         models = load_models(a.model_dir, dev, ('segmentation',) if a.landmarks else tuple(STAGES))
     except (VertebraeDataError, CheckpointError, ValueError) as e: p.error(str(e))
     why = data.unwritable_folder(a.output)
     if why: p.error(f'--output {a.output}: {why}')
     if not a.quiet: print(f'{models}\n{len(images)} CT(s) -> {a.output} on {dev}')
-    rep = predict_images(models, images, a.output, a.landmarks, dev, a.save_intermediates, a.overwrite, a.batch_size, not a.quiet,
-                         SequenceParams(search=a.sequence_search))
+    rep = predict_images(models, images, a.output, a.landmarks, dev, a.save_intermediates, a.overwrite, a.batch_size,
+                         not a.quiet, SequenceParams(search=a.sequence_search))
     if not a.quiet:
         for name in rep.written:
             s = rep.seconds[name]
             print(f'{name}: {sum(s.values()):.1f} s ({", ".join(f"{k} {v:.2f}" for k, v in s.items())})')
-    for name in rep.redone: print(f'vseg-predict: {name}: an earlier run stopped while writing it: cleared and predicted again', file=sys.stderr)
-    if rep.skipped: print(f'vseg-predict: {len(rep.skipped)} case(s) skipped, their outputs are complete already (--overwrite to '
-                          f'predict them again): {", ".join(rep.skipped)}', file=sys.stderr)
-    for name, err in rep.failed.items(): print(f'vseg-predict: {name}: FAILED: {err}', file=sys.stderr)
-    if rep.failed: print(f'vseg-predict: {len(rep.failed)} of {len(images)} case(s) failed: {", ".join(rep.failed)}', file=sys.stderr)
+    say = lambda text: print(f'vseg-predict: {text}', file=sys.stderr)
+    for name in rep.redone: say(f'{name}: an earlier run stopped while writing it: cleared and predicted again')
+    if rep.skipped: say(f'{len(rep.skipped)} case(s) skipped, their outputs are complete already (--overwrite to '
+                        f'predict them again): {", ".join(rep.skipped)}')
+    for name, err in rep.failed.items(): say(f'{name}: FAILED: {err}')
+    if rep.failed: say(f'{len(rep.failed)} of {len(images)} case(s) failed: {", ".join(rep.failed)}')
     return 1 if rep.failed else 0

@@ -1,4 +1,4 @@
-"""`vseg-dataset`: every published VerSe layout, found, checked case by case and written as the dataset CSV.
+"""`vseg-dataset`: every published VerSe layout found, checked case by case, and written as the dataset CSV.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/dataset.html.md"""
 
@@ -17,14 +17,16 @@ import SimpleITK as sitk
 from tqdm.auto import tqdm
 
 from . import data
-from .data import DATASET_COLUMNS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, region_of, unwritable_folder
+from .data import (DATASET_COLUMNS, VERTEBRA_NAMES, VertebraeDataError, atomic_write, region_of,
+                                unwritable_folder)
 
 # %% auto #0
 __all__ = ['RELEASE_TYPES', 'CENTROID_SUFFIXES', 'VerseCase', 'release_type', 'find_verse_cases', 'check_verse_case',
            'dataset_table', 'dataset_summary', 'dataset_parser', 'dataset_main']
 
 # %% ../nbs/07a_dataset.ipynb #91cafb70
-RELEASE_TYPES = {'training': 'train', 'train': 'train', 'validation': 'val', 'val': 'val', 'test': 'test'}  # word in a release folder -> type
+RELEASE_TYPES = {'training': 'train', 'train': 'train', 'validation': 'val', 'val': 'val',
+                 'test': 'test'}  # word in a release folder -> type
 CENTROID_SUFFIXES = ('_seg-subreg_ctd.json', '_seg-vb_ctd.json')  # subject-based releases, in order of preference
 
 class VerseCase(NamedTuple):
@@ -46,11 +48,12 @@ def release_type(path:Path, # a file of the case, from the root it was found und
                 if w == key or w.endswith(key) and key in ('training', 'validation'): return part, t
     return '', None
 
+# %% ../nbs/07a_dataset.ipynb #6dd829ca
 def _stem(name:str, suffix:str)->str: return name[:-len(suffix)]
 
 def find_verse_cases(root:Path, # a folder: a release, a download of several, or any folder above them
                     )->list: # VerseCase per CT found
-    "Every CT of the subject-based (rawdata/derivatives) and the 2019 (flat) VerSe layouts below a folder, with its files."
+    "Every CT of the subject-based (rawdata/derivatives) and the 2019 (flat) VerSe layouts below a folder."
     files = [f for f in root.rglob('*') if f.is_file() and not f.name.startswith('.')]
     by_name = {}
     for f in files: by_name.setdefault(f.name, []).append(f)
@@ -66,37 +69,45 @@ def find_verse_cases(root:Path, # a folder: a release, a download of several, or
         return found[0] if len(found) == 1 else None
     out = []
     for f in sorted(files):
-        n = f.name
-        if n.endswith('_ct.nii.gz'):   # subject-based: sub-*_ct.nii.gz, with _dir-ax / _dir-iso / _dir-sag parts where given
+        n, where = f.name, f.relative_to(root.parent)  # from the root's parent: the root's own name counts
+        if n.endswith('_ct.nii.gz'):   # subject-based: sub-*_ct.nii.gz, with _dir-ax / _dir-iso / _dir-sag parts
             stem = _stem(n, '_ct.nii.gz')
             ctd = next((c for c in (beside(f, stem + s) for s in CENTROID_SUFFIXES) if c is not None), None)
-            out.append(VerseCase(stem, f, beside(f, stem + '_seg-vert_msk.nii.gz'), ctd, *release_type(f.relative_to(root.parent))))
-        elif n.endswith('.nii.gz') and not re.search(r'_(seg|msk|mask|label|snp)[^/]*\.nii\.gz$', n):   # the 2019 release: verse004.nii.gz
+            out.append(VerseCase(stem, f, beside(f, stem + '_seg-vert_msk.nii.gz'), ctd, *release_type(where)))
+        elif n.endswith('.nii.gz') and not re.search(r'_(seg|msk|mask|label|snp)[^/]*\.nii\.gz$', n):  # 2019: verse004
             stem = _stem(n, '.nii.gz')
             seg, ctd = f.parent / f'{stem}_seg.nii.gz', f.parent / f'{stem}_ctd.json'
             if seg.is_file() or ctd.is_file():
-                out.append(VerseCase(stem, f, seg if seg.is_file() else None, ctd if ctd.is_file() else None, *release_type(f.relative_to(root.parent))))
+                out.append(VerseCase(stem, f, seg if seg.is_file() else None, ctd if ctd.is_file() else None,
+                                     *release_type(where)))
     return out
 
 # %% ../nbs/07a_dataset.ipynb #7499b1d8
 def check_verse_case(case:VerseCase, # from find_verse_cases
                     )->dict: # orientation, spacing_xyz_mm and labels of the case
-    "Check one case as training reads it: all three files, readable headers, mask on the CT's grid, every centroid label in the mask."
+    "Check one case as training reads it: its three files, headers, mask on the CT's grid, centroid labels in the mask."
     lack = [what for what, p in (('vertebra mask (*_seg-vert_msk.nii.gz or *_seg.nii.gz)', case.mask),
-                                 ('centroid JSON (*_seg-subreg_ctd.json, *_seg-vb_ctd.json or *_ctd.json)', case.centroids)) if p is None]
+                                 ('centroid JSON (*_seg-subreg_ctd.json, *_seg-vb_ctd.json or *_ctd.json)',
+                                  case.centroids)) if p is None]
     if lack: raise VertebraeDataError(f'{case.image}: no {" and no ".join(lack)} found for case {case.name}')
     data._check_image_file(case.image)
     ct = sitk.ImageFileReader(); ct.SetFileName(str(case.image))
     try: ct.ReadImageInformation()
-    except RuntimeError as e: raise VertebraeDataError(f'{case.image}: cannot be read as an image ({str(e).strip().splitlines()[-1]})') from None
+    except RuntimeError as e:
+        why = str(e).strip().splitlines()[-1]
+        raise VertebraeDataError(f'{case.image}: cannot be read as an image ({why})') from None
     mask = data.read_mask(case.mask, reference=ct)
     ctd = data.read_centroids(case.centroids, mask)
     if not ctd: raise VertebraeDataError(f'{case.centroids}: holds no centroid')
     present = set(np.unique(sitk.GetArrayViewFromImage(mask)).tolist()) - {0}
     absent = sorted(set(ctd) - present)
-    if absent: raise VertebraeDataError(f'{case.centroids}: {", ".join(VERTEBRA_NAMES[l] for l in absent)} not in the mask {case.mask}')
-    return dict(orientation=data.orientation_code(mask), spacing_xyz_mm=tuple(round(s, 2) for s in mask.GetSpacing()), labels=sorted(ctd))
+    if absent:
+        raise VertebraeDataError(f'{case.centroids}: {", ".join(VERTEBRA_NAMES[l] for l in absent)} not in the mask '
+                                 f'{case.mask}')
+    return dict(orientation=data.orientation_code(mask), spacing_xyz_mm=tuple(round(s, 2) for s in mask.GetSpacing()),
+                labels=sorted(ctd))
 
+# %% ../nbs/07a_dataset.ipynb #d9031fb6
 def dataset_table(roots:list, # folders holding VerSe downloads
                   csv_dir:Path, # the CSV's folder: paths are written relative to it
                   type_:str|None=None, # type of cases outside a training/validation/test release folder
@@ -107,15 +118,19 @@ def dataset_table(roots:list, # folders holding VerSe downloads
     cases = [c for r in roots for c in find_verse_cases(Path(r))]
     count = Counter(c.name for c in cases)
     rows, problems, infos = [], {}, []
+    rel = lambda p: os.path.relpath(Path(p).resolve(), Path(csv_dir).resolve())
     for c in tqdm(cases, desc='checking cases', unit='case', disable=not progress):
         try:
             if count[c.name] > 1:
-                raise VertebraeDataError(f'case {c.name} appears {count[c.name]} times: ' + ', '.join(str(o.image) for o in cases if o.name == c.name))
+                where = ', '.join(str(o.image) for o in cases if o.name == c.name)
+                raise VertebraeDataError(f'case {c.name} appears {count[c.name]} times: {where}')
             t = c.split_type or type_
-            if t is None: raise VertebraeDataError(f'{c.image}: lies in no training, validation or test release folder; pass --type')
+            if t is None:
+                raise VertebraeDataError(f'{c.image}: lies in no training, validation or test release folder; '
+                                         'pass --type')
             infos.append(check_verse_case(c))
-            rel = lambda p: os.path.relpath(Path(p).resolve(), Path(csv_dir).resolve())
-            rows.append(dict(name=c.name, type=t, image_path=rel(c.image), mask_path=rel(c.mask), centroid_json_path=rel(c.centroids)))
+            rows.append(dict(name=c.name, type=t, image_path=rel(c.image), mask_path=rel(c.mask),
+                             centroid_json_path=rel(c.centroids)))
         except VertebraeDataError as e: problems[c.name] = str(e)
     df = pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
     df['fold'] = data.assign_folds(list(df['name']), num_folds) if len(df) else []
@@ -123,7 +138,7 @@ def dataset_table(roots:list, # folders holding VerSe downloads
 
 # %% ../nbs/07a_dataset.ipynb #a36fc46c
 def dataset_summary(df:pd.DataFrame, infos:list, problems:dict)->str:
-    "What a dataset holds: cases per type, vertebrae per region, orientations and spacings, T13/L6 cases, cases left out."
+    "What a dataset holds: cases per type, vertebrae per region, orientations, spacings, T13/L6 cases, cases left out."
     labels = [l for i in infos for l in i['labels']]
     region = Counter(region_of(l) for l in labels)
     fmt = lambda c: ', '.join(f'{k} {v}' for k, v in c.most_common())
@@ -135,19 +150,27 @@ def dataset_summary(df:pd.DataFrame, infos:list, problems:dict)->str:
         'spacings (mm): ' + fmt(Counter('x'.join(f'{s:g}' for s in i['spacing_xyz_mm']) for i in infos)),
         f'left out: {len(problems)} case(s)' + (' (see the warnings)' if problems else '')])
 
+# %% ../nbs/07a_dataset.ipynb #ad5db6e3
 def dataset_parser()->argparse.ArgumentParser:
     "The parser of `vseg-dataset`."
     p = argparse.ArgumentParser(prog='vseg-dataset', description='Index VerSe downloads into the dataset CSV '
         '(name,type,image_path,mask_path,centroid_json_path,fold), checking every case.',
-        epilog='layouts: the subject-based releases (dataset-*/rawdata/sub-*/sub-*[_dir-ax|_dir-iso|_dir-sag]_ct.nii.gz beside '
-               'dataset-*/derivatives/sub-*/..._seg-vert_msk.nii.gz and ..._seg-subreg_ctd.json or ..._seg-vb_ctd.json) and the 2019 '
-               'flat folders (verseNNN.nii.gz, verseNNN_seg.nii.gz, verseNNN_ctd.json), at any depth below the roots.')
+        epilog='layouts: the subject-based releases '
+               '(dataset-*/rawdata/sub-*/sub-*[_dir-ax|_dir-iso|_dir-sag]_ct.nii.gz beside '
+               'dataset-*/derivatives/sub-*/..._seg-vert_msk.nii.gz and ..._seg-subreg_ctd.json or '
+               '..._seg-vb_ctd.json) and the 2019 flat folders (verseNNN.nii.gz, verseNNN_seg.nii.gz, '
+               'verseNNN_ctd.json), at any depth below the roots.')
     a = p.add_argument
-    a('roots', nargs='+', type=Path, metavar='ROOT', help='folders holding VerSe data (a release, a download of several, or above them)')
-    a('--output', required=True, type=Path, metavar='CSV', help='the dataset CSV to write; paths in it are relative to its folder')
-    a('--type', choices=['train', 'val', 'test'], help='type of cases that lie in no training/validation/test release folder')
-    a('--num_folds', type=int, default=3, metavar='N', help='folds of the fold column (deterministic per case name); default 3')
-    a('--strict', action='store_true', help='write nothing and exit 1 if any case fails its checks (default: leave it out, warn, exit 0)')
+    a('roots', nargs='+', type=Path, metavar='ROOT',
+      help='folders holding VerSe data (a release, a download of several, or above them)')
+    a('--output', required=True, type=Path, metavar='CSV',
+      help='the dataset CSV to write; paths in it are relative to its folder')
+    a('--type', choices=['train', 'val', 'test'],
+      help='type of cases that lie in no training/validation/test release folder')
+    a('--num_folds', type=int, default=3, metavar='N',
+      help='folds of the fold column (deterministic per case name); default 3')
+    a('--strict', action='store_true',
+      help='write nothing and exit 1 if any case fails its checks (default: leave it out, warn, exit 0)')
     a('--overwrite', action='store_true', help='replace an existing CSV')
     a('--quiet', action='store_true', help='no progress bar and no summary')
     return p
@@ -165,14 +188,15 @@ def dataset_main(argv:list|None=None)->int:
     if why: p.error(f'--output {a.output}: its folder {a.output.parent} {why}')
     df, problems, infos = dataset_table(a.roots, a.output.parent, a.type, a.num_folds, progress=not a.quiet)
     if df.empty and not problems:
-        p.error(f'{", ".join(map(str, a.roots))}: holds no VerSe case (looked for *_ct.nii.gz with its derivatives, and verseNNN.nii.gz '
-                'with verseNNN_seg.nii.gz or verseNNN_ctd.json)')
-    for name, why in problems.items(): print(f'vseg-dataset: {name}: left out: {why}', file=sys.stderr)
+        p.error(f'{", ".join(map(str, a.roots))}: holds no VerSe case (looked for *_ct.nii.gz with its derivatives, '
+                'and verseNNN.nii.gz with verseNNN_seg.nii.gz or verseNNN_ctd.json)')
+    say = lambda text: print(f'vseg-dataset: {text}', file=sys.stderr)
+    for name, why in problems.items(): say(f'{name}: left out: {why}')
     if df.empty or (problems and a.strict):
-        print(f'vseg-dataset: {len(problems)} case(s) failed their checks; nothing was written to {a.output}', file=sys.stderr); return 1
+        say(f'{len(problems)} case(s) failed their checks; nothing was written to {a.output}'); return 1
     atomic_write(a.output, lambda tmp: df.to_csv(tmp, index=False), a.overwrite)
     if not a.quiet: print(f'wrote {a.output}\n' + dataset_summary(df, infos, problems))
-    if problems: print(f'vseg-dataset: {len(problems)} case(s) left out: {", ".join(problems)}', file=sys.stderr)
+    if problems: say(f'{len(problems)} case(s) left out: {", ".join(problems)}')
     return 0
 
 if __name__ == '__main__' and not getattr(builtins, '__IPYTHON__', False): sys.exit(dataset_main())

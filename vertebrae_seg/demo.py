@@ -1,4 +1,4 @@
-"""`vseg-demo`: phantoms, the three stages trained, held-out phantoms predicted and scored, and a report, in one command on a laptop.
+"""`vseg-demo`: phantoms, three stages trained, held-out phantoms predicted and scored, a report: one command.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/demo.html.md"""
 
@@ -20,11 +20,12 @@ from .stages import STAGES, get_stage
 from .training import AMP_MODES, TrainConfig, cpu_isa, cpu_model, recorded_amp, resolve_device
 
 # %% auto #0
-__all__ = ['DEMO_SEEDS', 'DEMO_TARGETS', 'demo_phantoms', 'run_demo', 'demo_main']
+__all__ = ['DEMO_SEEDS', 'DEMO_TARGETS', 'demo_phantoms', 'run_demo', 'demo_parser', 'demo_main']
 
 # %% ../nbs/10_demo.ipynb #4922ec5c
 DEMO_SEEDS = dict(train=100, val=150, test=200)  # phantom set -> seed: three disjoint sets
-DEMO_TARGETS = dict(id_rate=('>=', 0.95), mld_mm=('<=', 3.0), dice=('>=', 0.85), minutes=('<=', 10.0))  # the small preset on a 2-core CPU
+# measure -> (comparison, bound): what the job with the small preset should reach on a laptop CPU
+DEMO_TARGETS = dict(id_rate=('>=', 0.95), mld_mm=('<=', 3.0), dice=('>=', 0.85), minutes=('<=', 10.0))
 
 def demo_phantoms(out_dir, # folder for the three sets and the combined dataset.csv
                   n:dict, # set -> number of cases (train, val, test)
@@ -33,7 +34,8 @@ def demo_phantoms(out_dir, # folder for the three sets and the combined dataset.
     "Write the train, val and test phantom sets (seeds DEMO_SEEDS) and one dataset CSV typed by set."
     out, rows = Path(out_dir), []
     for kind in ('train', 'val', 'test'):
-        df = phantoms.write_phantom_dataset(out / kind, n[kind], DEMO_SEEDS[kind], overwrite, max_mvox=1.5, verbose=False)
+        df = phantoms.write_phantom_dataset(out / kind, n[kind], DEMO_SEEDS[kind], overwrite, max_mvox=1.5,
+                                            verbose=False)
         for c in ('image_path', 'mask_path', 'centroid_json_path'): df[c] = kind + '/' + df[c]
         rows.append(df.assign(type=kind))
         if progress: print(f'phantoms: {n[kind]} {kind} (seed {DEMO_SEEDS[kind]}) -> {out / kind}')
@@ -49,11 +51,16 @@ def _target_met(value, rule)->bool:
 def _report_md(s:dict, out:Path, names:list)->str:
     m, t = s['metrics'], s['targets']
     f = lambda v, k: 'n/a' if v is None or not np.isfinite(v) else f'{v:.{k}f}'
-    row = lambda k, label, v, unit: f"| {label} | {v} {unit} | {DEMO_TARGETS[k][0]} {DEMO_TARGETS[k][1]:g} {unit} | {'met' if t[k] else 'missed'} |"
-    hw = s['device'] + (f" ({s['cpu']}; instruction set {s['cpu_isa']}, {s['cpu_threads']} threads)" if s['device'] == 'cpu' else '')
-    lines = [f"# vseg-demo report", '', f"{s['preset']} preset on {hw}, training in {s['training_precision']}, seed {s['seed']}; {s['cases']['test']} test phantoms "
-             f"(seed {DEMO_SEEDS['test']}), trained on {s['cases']['train']} (seed {DEMO_SEEDS['train']}), validated on {s['cases']['val']} "
-             f"(seed {DEMO_SEEDS['val']}).", '', '| measure | value | target | |', '|---|---|---|---|',
+    def row(k, label, v, unit):
+        op, bound = DEMO_TARGETS[k]
+        return f"| {label} | {v} {unit} | {op} {bound:g} {unit} | {'met' if t[k] else 'missed'} |"
+    hw = s['device']
+    if s['device'] == 'cpu': hw += f" ({s['cpu']}; instruction set {s['cpu_isa']}, {s['cpu_threads']} threads)"
+    c = s['cases']
+    lines = ['# vseg-demo report', '',
+             f"{s['preset']} preset on {hw}, training in {s['training_precision']}, seed {s['seed']}; {c['test']} test "
+             f"phantoms (seed {DEMO_SEEDS['test']}), trained on {c['train']} (seed {DEMO_SEEDS['train']}), validated "
+             f"on {c['val']} (seed {DEMO_SEEDS['val']}).", '', '| measure | value | target | |', '|---|---|---|---|',
              row('id_rate', 'identification rate (pooled)', f(m['id_rate'], 3), ''),
              row('mld_mm', 'mean localization distance', f(m['mld_mm'], 2), 'mm'),
              row('dice', 'mean Dice per vertebra', f(m['dice'], 3), ''),
@@ -64,6 +71,7 @@ def _report_md(s:dict, out:Path, names:list)->str:
     lines += [f'![{n}](overviews/{n}_overview.png)' for n in names]
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/10_demo.ipynb #32cab36d
 def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/, report/
              preset:str='small', # the stages' preset ('paper' belongs on a GPU)
              n:dict|None=None, # set -> number of phantoms; default train 40, val 6, test 12
@@ -71,7 +79,7 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
              device='auto', # where training and prediction run
              overwrite:bool=False, # replace a demo already in out_dir
              progress:bool=True, # progress bars and messages
-             amp:str='auto', # bf16 autocast in training: 'auto' (where bf16 is native), 'bf16' or 'off' (TrainConfig.amp)
+             amp:str='auto', # bf16 autocast in training: 'auto' (where native), 'bf16' or 'off' (TrainConfig.amp)
              seed:int=0, # seed of the three training runs (initial weights, crops); the phantom sets stay DEMO_SEEDS
             )->dict: # the summary (also report/summary.json)
     "The main job: phantoms -> train three stages -> predict the test set -> evaluate -> report."
@@ -82,11 +90,14 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     dev, log, secs = resolve_device(device), (print if progress else (lambda *a, **k: None)), {}
     TrainConfig(amp=amp)  # a bad amp fails here, before any work
 
-    t0 = time.perf_counter(); csv = demo_phantoms(out / 'phantoms', n, overwrite, progress); secs['phantoms'] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    csv = demo_phantoms(out / 'phantoms', n, overwrite, progress)
+    secs['phantoms'] = time.perf_counter() - t0
     (out / 'model').mkdir(parents=True, exist_ok=True)
     used = {}  # stage -> the precision its run trained in
     for stage in STAGES:
-        argv = ['--stage', stage, '--csv', csv, '--output', out / 'runs', '--preset', preset, '--device', str(dev), '--amp', amp, '--seed', str(seed)]
+        argv = ['--stage', stage, '--csv', csv, '--output', out / 'runs', '--preset', preset, '--device', str(dev),
+                '--amp', amp, '--seed', str(seed)]
         argv += (['--iterations', str(iterations[stage])] if iterations and stage in iterations else [])
         argv += (['--overwrite'] if overwrite else []) + ([] if progress else ['--quiet'])
         if stage == 'vertebrae': argv += ['--spine_model_path', out / 'model' / 'spine.pt']
@@ -94,12 +105,13 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
         shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'best.pt', out / 'model' / get_stage(stage).file)
         used[stage] = recorded_amp(out / 'runs' / stage / 'csv_split')  # what 'auto' resolved to
     names = {'bf16': 'bf16 autocast', 'off': 'float32'}
-    precision = names[used['spine']] if len(set(used.values())) == 1 else ', '.join(f'{st} {names[a]}' for st, a in used.items())
+    precision = (names[used['spine']] if len(set(used.values())) == 1 else
+                 ', '.join(f'{st} {names[a]}' for st, a in used.items()))
     table = data.read_dataset_csv(csv); test = table[table.type == 'test']
     t0 = time.perf_counter()
-    (out / 'predictions').mkdir(parents=True, exist_ok=True)  # scored even when every case failed: each counts as missed
-    rep = predict_images(load_models(out / 'model', dev), [(r.name, Path(r.image_path)) for r in test.itertuples()], out / 'predictions',
-                         device=dev, overwrite=overwrite, progress=progress)
+    (out / 'predictions').mkdir(parents=True, exist_ok=True)  # scored even when every case failed: each counts missed
+    rep = predict_images(load_models(out / 'model', dev), [(r.name, Path(r.image_path)) for r in test.itertuples()],
+                         out / 'predictions', device=dev, overwrite=overwrite, progress=progress)
     secs['predict'] = time.perf_counter() - t0
     t0 = time.perf_counter()
     ev = metrics.evaluate_predictions(out / 'predictions', csv, ['test'], progress=progress)
@@ -110,10 +122,11 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     for stage in STAGES: shutil.copyfile(out / 'runs' / stage / 'csv_split' / 'curves.png', rpt / f'curves_{stage}.png')
     for name, p in rep.written.items(): shutil.copyfile(p['overview'], rpt / 'overviews' / p['overview'].name)
     sm = ev.summary()
-    m = dict(id_rate=sm['identification']['pooled_id_rate'], mld_mm=sm['per_vertebra']['loc_error_mm']['mean'], dice=sm['per_vertebra']['dice']['mean'])
+    m = dict(id_rate=sm['identification']['pooled_id_rate'], mld_mm=sm['per_vertebra']['loc_error_mm']['mean'],
+             dice=sm['per_vertebra']['dice']['mean'])
     values = dict(m, minutes=secs['total'] / 60)
-    s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_model(), cpu_isa=cpu_isa(),
-             cpu_threads=torch.get_num_threads(), training_precision=precision, seed=seed,
+    s = dict(preset=preset, device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_model(),
+             cpu_isa=cpu_isa(), cpu_threads=torch.get_num_threads(), training_precision=precision, seed=seed,
              cases={k: int(v) for k, v in n.items()}, metrics=m, seconds=secs, failed=rep.failed,
              targets={k: _target_met(values[k], r) for k, r in DEMO_TARGETS.items()})
     atomic_write(rpt / 'summary.json', lambda tmp: tmp.write_text(json.dumps(s, indent=1) + '\n'), overwrite=True)
@@ -123,29 +136,41 @@ def run_demo(out_dir, # the demo folder: phantoms/, runs/, model/, predictions/,
     return s
 
 # %% ../nbs/10_demo.ipynb #3901d454
+def demo_parser()->argparse.ArgumentParser:
+    "The parser of `vseg-demo`."
+    p = argparse.ArgumentParser(prog='vseg-demo', description='The main job on a laptop: write phantoms, train the '
+        'small preset of the three stages, predict the held-out test phantoms, evaluate, and write a report folder '
+        '(DIR/report/report.md).')
+    a = p.add_argument
+    a('--output', type=Path, default=Path('vseg-demo'), metavar='DIR', help='the demo folder; default ./vseg-demo')
+    a('--preset', choices=('small', 'paper'), default='small',
+      help='the stages\' preset; default small (paper belongs on a GPU)')
+    a('--n_train', type=int, default=40, metavar='N', help='training phantoms (seed 100); default 40')
+    a('--n_val', type=int, default=6, metavar='N', help='validation phantoms (seed 150); default 6')
+    a('--n_test', type=int, default=12, metavar='N', help='test phantoms (seed 200); default 12')
+    a('--iterations', type=int, nargs=3, metavar=('SPINE', 'VERTEBRAE', 'SEGMENTATION'),
+      help="steps per stage; default: the preset's")
+    a('--device', default='auto',
+      help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
+    a('--amp', choices=AMP_MODES, default='auto', help='bf16 autocast in training: auto (where bf16 is native: CUDA '
+      'GPUs, CPUs with AMX or AVX-512 BF16), bf16 or off (float32 throughout); default auto')
+    a('--seed', type=int, default=0, metavar='S', help='seed of the three training runs (initial weights and crops; '
+      'the phantom sets stay the same); default 0')
+    a('--overwrite', action='store_true', help='run again where DIR already holds a demo')
+    a('--quiet', action='store_true', help='no progress bars and messages')
+    return p
+
 def demo_main(argv:list|None=None)->int:
     "Command line: `vseg-demo [--output DIR]`; returns the exit status."
-    p = argparse.ArgumentParser(prog='vseg-demo', description='The main job on a laptop: write phantoms, train the small preset of the '
-        'three stages, predict the held-out test phantoms, evaluate, and write a report folder (DIR/report/report.md).')
-    p.add_argument('--output', type=Path, default=Path('vseg-demo'), metavar='DIR', help='the demo folder; default ./vseg-demo')
-    p.add_argument('--preset', choices=('small', 'paper'), default='small', help='the stages\' preset; default small (paper belongs on a GPU)')
-    p.add_argument('--n_train', type=int, default=40, metavar='N', help='training phantoms (seed 100); default 40')
-    p.add_argument('--n_val', type=int, default=6, metavar='N', help='validation phantoms (seed 150); default 6')
-    p.add_argument('--n_test', type=int, default=12, metavar='N', help='test phantoms (seed 200); default 12')
-    p.add_argument('--iterations', type=int, nargs=3, metavar=('SPINE', 'VERTEBRAE', 'SEGMENTATION'), help="steps per stage; default: the preset's")
-    p.add_argument('--device', default='auto', help='auto (CUDA if there is one, else the CPU), cpu, cuda, cuda:N or mps; default auto')
-    p.add_argument('--amp', choices=AMP_MODES, default='auto', help='bf16 autocast in training: auto (where bf16 is native: CUDA GPUs, '
-                   'CPUs with AMX or AVX-512 BF16), bf16 or off (float32 throughout); default auto')
-    p.add_argument('--seed', type=int, default=0, metavar='S', help='seed of the three training runs (initial weights and crops; '
-                   'the phantom sets stay the same); default 0')
-    p.add_argument('--overwrite', action='store_true', help='run again where DIR already holds a demo')
-    p.add_argument('--quiet', action='store_true', help='no progress bars and messages')
+    p = demo_parser()
     a = p.parse_args(argv)
     for k in ('n_train', 'n_val', 'n_test'):
         if getattr(a, k) < 1: p.error(f'--{k} {getattr(a, k)}: need at least one case')
     if a.seed < 0: p.error(f'--seed {a.seed}: must be >= 0')
     its = None if a.iterations is None else dict(zip(STAGES, a.iterations))
-    try: s = run_demo(a.output, a.preset, dict(train=a.n_train, val=a.n_val, test=a.n_test), its, a.device, a.overwrite, not a.quiet, a.amp, a.seed)
+    n = dict(train=a.n_train, val=a.n_val, test=a.n_test)
+    try: s = run_demo(a.output, a.preset, n, its, a.device, a.overwrite, not a.quiet, a.amp, a.seed)
     except (FileExistsError, VertebraeDataError) as e: p.error(str(e))
-    if s['failed']: print(f'vseg-demo: {len(s["failed"])} test case(s) failed: {s["failed"]}', file=sys.stderr); return 1
+    if s['failed']:
+        print(f'vseg-demo: {len(s["failed"])} test case(s) failed: {s["failed"]}', file=sys.stderr); return 1
     return 0

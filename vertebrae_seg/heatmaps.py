@@ -1,4 +1,4 @@
-"""Landmarks as Gaussian heatmaps: targets built on the fly with one learnable sigma per vertebra, the summed L2 loss with its sigma regulariser (and what it means for the learning rate), and decoding heatmaps back into sub-voxel positions, several maxima per channel.
+"""Landmarks as Gaussian heatmaps with a learnable sigma each, the summed L2 loss, and sub-voxel decoding.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/heatmaps.html.md"""
 
@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import LANDMARK_LABELS, VERTEBRA_NAMES, channel_to_label, label_to_channel
+from .data import LANDMARK_LABELS, VERTEBRA_NAMES, channel_to_label
 
 # %% auto #0
 __all__ = ['HEATMAP_FORMS', 'SIGMA_SCALE', 'TAIL_CUTOFF', 'LOSS_REDUCTIONS', 'SIGMA_REGULARIZATION', 'REFINE_METHODS',
@@ -24,7 +24,7 @@ __all__ = ['HEATMAP_FORMS', 'SIGMA_SCALE', 'TAIL_CUTOFF', 'LOSS_REDUCTIONS', 'SI
            'decode_heatmaps']
 
 # %% ../nbs/01_heatmaps.ipynb #64de24bf
-def centroids_to_landmarks(centroids_xyz_index:dict, # VerSe label -> (3,) continuous voxel index (x, y, z) of the output grid
+def centroids_to_landmarks(centroids_xyz_index:dict, # VerSe label -> (3,) continuous voxel index (x, y, z), output grid
                            labels:list=LANDMARK_LABELS, # label of each channel
                           )->tuple: # xyz_index (N, 3) float64 (NaN where absent), valid (N,) bool
     "Landmark array in channel order and its validity mask; labels without a channel (sacrum, coccyx) are left out."
@@ -33,7 +33,8 @@ def centroids_to_landmarks(centroids_xyz_index:dict, # VerSe label -> (3,) conti
     for c, lab in enumerate(labels):
         if lab in centroids_xyz_index:
             p = np.asarray(centroids_xyz_index[lab], float).reshape(3)
-            if not np.isfinite(p).all(): raise ValueError(f'centroid of label {lab} ({VERTEBRA_NAMES.get(lab, lab)}) is not finite: {p}')
+            if not np.isfinite(p).all():
+                raise ValueError(f'centroid of label {lab} ({VERTEBRA_NAMES.get(lab, lab)}) is not finite: {p}')
             xyz_index[c], valid[c] = p, True
     return xyz_index, valid
 
@@ -47,21 +48,24 @@ def _as_float_tensor(x, dtype, device)->torch.Tensor:
     return torch.as_tensor(np.asarray(x, dtype=np.float64), dtype=dtype, device=device)
 
 def gaussian_heatmaps(xyz_index, # (B, N, 3) landmark positions: continuous voxel indices (x, y, z) of the output grid
-                      sigma, # Gaussian sigma in voxels: a number, (N,) one per landmark, or (B, N); a tensor keeps its gradient
+                      sigma, # sigma in voxels: a number, (N,) one per landmark, or (B, N); a tensor keeps its gradient
                       size_zyx, # (D, H, W) of the output grid
                       valid=None, # (B, N) bool, landmark present; absent ones give all-zero channels. None: all present
-                      form:str='normalized', # 'normalized' (paper): scale / ((2 pi)^(3/2) sigma^3) * exp(-d^2 / 2 sigma^2); 'peak1': exp(-d^2 / 2 sigma^2)
-                      scale:float|None=None, # factor of the Gaussian; None: 1000 (paper) for 'normalized', 1 for 'peak1'
-                      spacing_xyz=None, # (3,) voxel size: distances (and sigma) in its units, e.g. mm; None: voxels (paper)
-                      tail_cutoff:float=TAIL_CUTOFF, # per-axis factors below this become 0 (1e-6: beyond 5.3 sigma); 0: the formula (paper)
-                     )->torch.Tensor: # (B, N, D, H, W), D = z, H = y, W = x; device and dtype of xyz_index (else of sigma)
+                      # 'normalized' (paper): scale / ((2 pi)^1.5 sigma^3) * exp(-d^2 / 2 sigma^2); 'peak1': no factor
+                      form:str='normalized',
+                      scale:float|None=None, # factor of the Gaussian; None: 1000 ('normalized', paper) or 1 ('peak1')
+                      spacing_xyz=None, # (3,) voxel size: distances (and sigma) in its units, e.g. mm; None: voxels
+                      tail_cutoff:float=TAIL_CUTOFF, # per-axis factors below this become 0 (1e-6: beyond 5.3 sigma)
+                     )->torch.Tensor: # (B, N, D, H, W): D = z, H = y, W = x; device, dtype of xyz_index (else sigma's)
     "Gaussian heatmaps of landmarks, all batch elements and landmarks at once, differentiable in sigma and positions."
     if form not in HEATMAP_FORMS: raise ValueError(f'form {form!r}: use one of {HEATMAP_FORMS}')
-    if isinstance(xyz_index, torch.Tensor) and xyz_index.is_floating_point(): dtype, device = xyz_index.dtype, xyz_index.device
+    if isinstance(xyz_index, torch.Tensor) and xyz_index.is_floating_point():
+        dtype, device = xyz_index.dtype, xyz_index.device
     elif isinstance(sigma, torch.Tensor) and sigma.is_floating_point(): dtype, device = sigma.dtype, sigma.device
     else: dtype, device = torch.get_default_dtype(), torch.device('cpu')
     xyz = _as_float_tensor(xyz_index, dtype, device)
-    if xyz.ndim != 3 or xyz.shape[-1] != 3: raise ValueError(f'xyz_index must be (B, N, 3); got shape {tuple(xyz.shape)}')
+    if xyz.ndim != 3 or xyz.shape[-1] != 3:
+        raise ValueError(f'xyz_index must be (B, N, 3); got shape {tuple(xyz.shape)}')
     B, N, _ = xyz.shape
     D, H, W = (int(n) for n in size_zyx)
     if valid is None: valid = torch.ones(B, N, dtype=torch.bool, device=device)
@@ -70,10 +74,15 @@ def gaussian_heatmaps(xyz_index, # (B, N, 3) landmark positions: continuous voxe
         if valid.shape != (B, N): raise ValueError(f'valid must be (B, N) = ({B}, {N}); got shape {tuple(valid.shape)}')
     s = _as_float_tensor(sigma, dtype, device)
     try: s = s.expand(B, N) if s.ndim < 2 or s.shape[0] == 1 else s.reshape(B, N)
-    except RuntimeError: raise ValueError(f'sigma must be a number, (N,) = ({N},) or (B, N) = ({B}, {N}); got shape {tuple(s.shape)}') from None
-    if xyz.device.type != 'meta' and torch.isnan(xyz[valid]).any(): raise ValueError('a landmark marked valid has NaN coordinates')
-    xyz = torch.where(valid[..., None], xyz, torch.zeros((), dtype=dtype, device=device))  # absent: NaN -> 0 (no NaN in gradients)
-    sp = torch.ones(3, dtype=dtype, device=device) if spacing_xyz is None else _as_float_tensor(spacing_xyz, dtype, device).reshape(3)
+    except RuntimeError:
+        raise ValueError(f'sigma must be a number, (N,) = ({N},) or (B, N) = ({B}, {N}); '
+                         f'got shape {tuple(s.shape)}') from None
+    if xyz.device.type != 'meta' and torch.isnan(xyz[valid]).any():
+        raise ValueError('a landmark marked valid has NaN coordinates')
+    # absent: NaN -> 0 (no NaN in gradients)
+    xyz = torch.where(valid[..., None], xyz, torch.zeros((), dtype=dtype, device=device))
+    sp = (torch.ones(3, dtype=dtype, device=device) if spacing_xyz is None
+          else _as_float_tensor(spacing_xyz, dtype, device).reshape(3))
     two_s2 = 2 * s[..., None] ** 2  # (B, N, 1)
     def along(k, n):  # 1D Gaussian factor along xyz axis k of length n: (B, N, n)
         d = (torch.arange(n, dtype=dtype, device=device) - xyz[..., k, None]) * sp[k]
@@ -83,7 +92,7 @@ def gaussian_heatmaps(xyz_index, # (B, N, 3) landmark positions: continuous voxe
     amp = scale / ((2 * math.pi) ** 1.5 * s ** 3) if form == 'normalized' else torch.full_like(s, float(scale))
     amp = amp * valid.to(dtype)  # (B, N); absent landmarks: exactly zero
     g = along(2, D).view(B, N, D, 1, 1) * along(1, H).view(B, N, 1, H, 1)  # (B, N, D, H, 1)
-    return g * (along(0, W) * amp[..., None]).view(B, N, 1, 1, W)  # (B, N, D, H, W); the amplitude rides on the x factor
+    return g * (along(0, W) * amp[..., None]).view(B, N, 1, 1, W)  # (B, N, D, H, W); the amplitude rides on x
 
 # %% ../nbs/01_heatmaps.ipynb #250e9e55
 class HeatmapTargets(nn.Module):
@@ -113,11 +122,13 @@ class HeatmapTargets(nn.Module):
                )->torch.Tensor: # (B, N, D, H, W) targets on the device and dtype of sigma
         "Targets of a batch; differentiable in sigma."
         xyz = _as_float_tensor(xyz_index, self.sigma.dtype, self.sigma.device)
-        return gaussian_heatmaps(xyz, self.sigma, size_zyx, valid, self.form, self.scale, self.spacing_xyz, self.tail_cutoff)
+        return gaussian_heatmaps(xyz, self.sigma, size_zyx, valid, self.form, self.scale, self.spacing_xyz,
+                                 self.tail_cutoff)
 
     def extra_repr(self)->str:
         s = self.sigma.detach()
-        return (f'n_landmarks={len(s)}, sigma in [{s.min().item():.3g}, {s.max().item():.3g}] voxels, learnable={isinstance(self.sigma, nn.Parameter)}, '
+        return (f'n_landmarks={len(s)}, sigma in [{s.min().item():.3g}, {s.max().item():.3g}] voxels, '
+                f'learnable={isinstance(self.sigma, nn.Parameter)}, '
                 f'form={self.form!r}' + (f', spacing_xyz={self.spacing_xyz}' if self.spacing_xyz else ''))
 
 # %% ../nbs/01_heatmaps.ipynb #32c2a492
@@ -134,13 +145,14 @@ def heatmap_loss(pred:torch.Tensor, # (B, C, D, H, W) predicted heatmaps
                  target:torch.Tensor, # (B, C, D, H, W) targets, e.g. from HeatmapTargets (zeros for absent landmarks)
                  sigma:torch.Tensor|None=None, # (C,) or (B, C) the learnable sigmas; None: no regulariser
                  valid=None, # (B, C) bool, landmarks present in the scan (the regulariser counts these); None: all
-                 mask=None, # weight broadcastable to pred, e.g. (B, 1, D, H, W) or (B, 1, D, 1, 1); multiplies the difference
+                 mask=None, # weight broadcastable to pred, (B, 1, D, H, W) or (B, 1, D, 1, 1): multiplies the errors
                  sigma_weight:float=SIGMA_REGULARIZATION, # lambda of the regulariser (paper: 100)
                  reduction:str='sum', # 'sum' (paper) or 'mean': both terms divided by C*D*H*W
                 )->HeatmapLossTerms:
     "1/2 sum of squared differences (masked) + lambda/2 sum of valid sigma^2, both averaged over the batch."
     if reduction not in LOSS_REDUCTIONS: raise ValueError(f'reduction {reduction!r}: use one of {LOSS_REDUCTIONS}')
-    if pred.shape != target.shape: raise ValueError(f'pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape')
+    if pred.shape != target.shape:
+        raise ValueError(f'pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape')
     if pred.ndim != 5: raise ValueError(f'heatmaps must be (B, C, D, H, W); got shape {tuple(pred.shape)}')
     B, C = pred.shape[:2]
     diff = pred - target
@@ -148,7 +160,8 @@ def heatmap_loss(pred:torch.Tensor, # (B, C, D, H, W) predicted heatmaps
     heat = 0.5 * (diff * diff).sum() / B
     if sigma is None: sig = heat.new_zeros(())
     else:
-        v = torch.ones(B, C, device=sigma.device, dtype=sigma.dtype) if valid is None else torch.as_tensor(valid, device=sigma.device).to(sigma.dtype)
+        v = (torch.ones(B, C, device=sigma.device, dtype=sigma.dtype) if valid is None
+             else torch.as_tensor(valid, device=sigma.device).to(sigma.dtype))
         if v.shape != (B, C): raise ValueError(f'valid must be (B, C) = ({B}, {C}); got shape {tuple(v.shape)}')
         sig = sigma_weight * 0.5 * (v * sigma.expand(B, C) ** 2).sum() / B
     if reduction == 'mean':
@@ -158,12 +171,13 @@ def heatmap_loss(pred:torch.Tensor, # (B, C, D, H, W) predicted heatmaps
 
 # %% ../nbs/01_heatmaps.ipynb #33801666
 def z_margin_mask(depth:int, # D: slices of the crop
-                  scan_z_index, # (B, 2) or (2,): first and last slice of the scan as continuous z indices of the crop's grid
+                  scan_z_index, # (B, 2) or (2,): first and last slice of the scan, continuous z indices of the crop
                   margin:float=12.5, # slices of the crop masked at each end of the scan (25 mm at 2 mm, as the paper)
                   device=None, # torch device of the result
-                 )->torch.Tensor: # (B, 1, D, 1, 1) float: 1 where the loss counts, 0 near the scan's ends and outside it
+                 )->torch.Tensor: # (B, 1, D, 1, 1) float: 1 where the loss counts, 0 near the scan's ends and beyond
     "Loss mask along z: zero within `margin` of the scan's first and last slice and beyond them."
-    se = (scan_z_index.float() if isinstance(scan_z_index, torch.Tensor) else torch.as_tensor(np.asarray(scan_z_index, dtype=np.float32)))
+    se = (scan_z_index.float() if isinstance(scan_z_index, torch.Tensor)
+          else torch.as_tensor(np.asarray(scan_z_index, dtype=np.float32)))
     se = se.to(device).reshape(-1, 2)
     lo, hi = se.min(1).values, se.max(1).values  # a scan may run either way along the crop's z
     z = torch.arange(depth, dtype=torch.float32, device=device)
@@ -207,16 +221,19 @@ def _subvoxel_offsets(hm:torch.Tensor, # (M, D, H, W) volumes
             la, lb, lc = (torch.log(torch.where(pos, p, torch.ones_like(p))) for p in (pa, pb, pc))
             num, den = torch.where(pos, la - lc, num), torch.where(pos, la - 2 * lb + lc, den)
         ok = (zyx[:, a] >= 1) & (zyx[:, a] <= n - 2) & (den < 0)
-        offs[:, a] = torch.where(ok, 0.5 * num / torch.where(ok, den, -torch.ones_like(den)), torch.zeros_like(den)).clamp(-0.5, 0.5)
+        vertex = 0.5 * num / torch.where(ok, den, -torch.ones_like(den))
+        offs[:, a] = torch.where(ok, vertex, torch.zeros_like(den)).clamp(-0.5, 0.5)
     return offs
 
+# %% ../nbs/01_heatmaps.ipynb #9343f6d0
 def subvoxel_maxima(heatmaps, # (..., D, H, W) torch tensor or numpy array, e.g. (B, C, D, H, W) or (C, D, H, W)
                     refine:str='quadratic', # 'quadratic' (paper), 'log' (exact for Gaussians) or 'none'
-                   )->tuple: # xyz_index (..., 3) float (x, y, z) of the grid, values (...) at the maxima's voxels; same kind as the input
+                   )->tuple: # xyz_index (..., 3) float (x, y, z), values (...) at the maxima; torch or numpy as given
     "The maximum of every volume at once, refined to sub-voxel precision by a parabola fit per axis."
     if refine not in REFINE_METHODS: raise ValueError(f'refine {refine!r}: use one of {REFINE_METHODS}')
     hm, is_torch = _heatmap_tensor(heatmaps)
-    if hm.ndim < 3 or 0 in hm.shape[-3:]: raise ValueError(f'heatmaps must be (..., D, H, W) with D, H, W > 0; got shape {tuple(hm.shape)}')
+    if hm.ndim < 3 or 0 in hm.shape[-3:]:
+        raise ValueError(f'heatmaps must be (..., D, H, W) with D, H, W > 0; got shape {tuple(hm.shape)}')
     lead, size = hm.shape[:-3], hm.shape[-3:]
     flat = hm.reshape(-1, *size)
     idx = flat.flatten(1).argmax(1)  # (M,)
@@ -273,17 +290,20 @@ def _further_maxima(hm:torch.Tensor, first_zyx:torch.Tensor, first_value:float, 
         _suppress_sphere(work, zyx.tolist(), radius)
     return zyx_out, val_out
 
+# %% ../nbs/01_heatmaps.ipynb #4c20662a
 def decode_heatmaps(heatmaps, # (C, D, H, W) or (B, C, D, H, W), torch tensor (any device) or numpy array
-                    min_max_value:float=MIN_MAX_VALUE, # a channel counts as found if its maximum reaches this (paper 0.25)
-                    multiple_factor:float|None=MULTIPLE_MAX_FACTOR, # further maxima above this x the first (paper 0.1); None: first maximum only
+                    min_max_value:float=MIN_MAX_VALUE, # a channel counts as found if its maximum reaches this (0.25)
+                    # further maxima above this x the first (paper 0.1); None: the first maximum only
+                    multiple_factor:float|None=MULTIPLE_MAX_FACTOR,
                     min_distance:float=MIN_MAX_DISTANCE, # radius (voxels) suppressed around each maximum (paper 7)
                     refine:str='quadratic', # sub-voxel refinement: 'quadratic' (paper), 'log' or 'none'
-                    local_max_only:bool=False, # further maxima must be 3x3x3 local maxima of the prediction (paper: False)
+                    local_max_only:bool=False, # further maxima must be 3x3x3 local maxima of the prediction (paper no)
                     max_count:int|None=None, # at most this many maxima per channel; None: no limit
                    )->list: # C ChannelMaxima (numpy arrays), or B lists of them
     "Sub-voxel maxima per channel: the first always, more for found channels above a fraction of the first."
     hm, _ = _heatmap_tensor(heatmaps)
-    if hm.ndim not in (4, 5): raise ValueError(f'heatmaps must be (C, D, H, W) or (B, C, D, H, W); got shape {tuple(hm.shape)}')
+    if hm.ndim not in (4, 5):
+        raise ValueError(f'heatmaps must be (C, D, H, W) or (B, C, D, H, W); got shape {tuple(hm.shape)}')
     batched = hm.ndim == 5
     hm5 = hm if batched else hm[None]
     xyz, values = subvoxel_maxima(hm5, refine)  # (B, C, 3), (B, C): all channels at once
@@ -295,8 +315,9 @@ def decode_heatmaps(heatmaps, # (C, D, H, W) or (B, C, D, H, W), torch tensor (a
             pts, vals = [xyz_np[b, c]], [val_np[b, c]]
             found = bool(val_np[b, c] >= min_max_value)
             if found and multiple_factor is not None and (max_count is None or max_count > 1):
-                zyx, v = _further_maxima(hm5[b, c], torch.as_tensor(xyz_np[b, c][::-1].copy()), val_np[b, c], multiple_factor,
-                                         min_distance, refine, local_max_only, max_count)
+                first_zyx = torch.as_tensor(xyz_np[b, c][::-1].copy())
+                zyx, v = _further_maxima(hm5[b, c], first_zyx, val_np[b, c], multiple_factor, min_distance, refine,
+                                         local_max_only, max_count)
                 pts += [p.flip(-1).cpu().double().numpy() for p in zyx]; vals += v
             chans.append(ChannelMaxima(c, np.stack(pts), np.asarray(vals, np.float64), found))
         out.append(chans)

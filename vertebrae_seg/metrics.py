@@ -1,4 +1,4 @@
-"""How a vertebra segmentation and labelling is scored, with VerSe's rules: Dice, IoU, Hausdorff distance, HD95 and the average symmetric surface distance in millimetres on the real spacing, localization distance and identification rate; checked against medpy, fast on full-size CTs, and the `vseg-evaluate` command.
+"""Scoring vertebra segmentations and labels as VerSe does: Dice, surface distances in mm, identification rate.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/metrics.html.md"""
 
@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from tqdm.auto import tqdm
 
 from . import data
-from .data import VERTEBRA_NAMES, VertebraeDataError, region_of
+from .data import SPINE_ORDER, VERTEBRA_NAMES, VertebraeDataError, region_of
 
 # %% auto #0
 __all__ = ['SEGMENTATION_COLUMNS', 'MARGIN_COLUMNS', 'PER_VERTEBRA_COLUMNS', 'PER_SCAN_COLUMNS', 'SHOWN_SCAN_COLUMNS',
@@ -59,7 +59,7 @@ def iou(gt, # ground-truth mask (nonzero = foreground)
 
 # %% ../nbs/08_metrics.ipynb #1fd8d11c
 def surface(mask, # binary mask (nonzero = foreground), any dimension
-            connectivity:int=1, # neighbourhood of the erosion: 1 = face neighbours (6 in 3D), up to ndim = all (26 in 3D)
+            connectivity:int=1, # neighbourhood of the erosion: 1 = face neighbours (6 in 3D), up to ndim = all (26)
            )->np.ndarray: # bool, same shape: the foreground voxels with a background neighbour
     "Surface voxels of a mask: the mask minus its one-voxel erosion; outside the array counts as background."
     m = _as_mask(mask, 'mask')
@@ -90,7 +90,8 @@ def bounding_box(mask, # binary mask (nonzero = foreground)
 
 def _union_box(a:tuple, b:tuple, shape:tuple, margin:int=0)->tuple:
     "The box holding two boxes, enlarged by `margin` and clipped to `shape`."
-    return tuple(slice(max(min(x.start, y.start) - margin, 0), min(max(x.stop, y.stop) + margin, n)) for x, y, n in zip(a, b, shape))
+    return tuple(slice(max(min(x.start, y.start) - margin, 0), min(max(x.stop, y.stop) + margin, n))
+                 for x, y, n in zip(a, b, shape))
 
 def _spacing(spacing_mm, ndim:int)->np.ndarray:
     sp = np.ones(ndim) if spacing_mm is None else np.asarray(spacing_mm, float).reshape(-1)
@@ -106,9 +107,9 @@ def _points_mm(mask:np.ndarray, spacing:np.ndarray)->np.ndarray:
 
 def surface_distances(gt, # ground-truth mask (nonzero = foreground), any dimension
                       pred, # predicted mask, same shape
-                      spacing_mm=None, # voxel spacing along the array's axes ((z, y, x) for a SimpleITK array), mm; None = 1
+                      spacing_mm=None, # voxel spacing along the array's axes ((z, y, x) for SimpleITK's), mm; None = 1
                       connectivity:int=1, # surface definition (see `surface`)
-                      method:str='kdtree', # 'kdtree' (nearest surface point) or 'edt' (distance transform on the box); same numbers
+                      method:str='kdtree', # 'kdtree' (nearest surface point) or 'edt' (distance transform on the box)
                      )->tuple: # (gt -> pred, pred -> gt): one distance in mm per surface voxel, in array (raster) order
     "Directed surface distances between two non-empty masks, in mm, computed on their bounding box only."
     g, p = _mask_pair(gt, pred)
@@ -173,7 +174,8 @@ def _as_centroids(ctd:dict|None, name:str)->dict:
     out = {}
     for lab, p in (ctd or {}).items():
         q = np.asarray(p, float).reshape(-1)
-        if q.size != 3 or not np.all(np.isfinite(q)): raise ValueError(f'{name} centroid of label {lab}: need 3 finite coordinates, got {p}')
+        if q.size != 3 or not np.all(np.isfinite(q)):
+            raise ValueError(f'{name} centroid of label {lab}: need 3 finite coordinates, got {p}')
         out[int(lab)] = q
     return out
 
@@ -193,12 +195,13 @@ def mean_localization_distance(gt_ctd:dict, pred_ctd:dict)->float:
 def identified(gt_ctd:dict, # ground truth: VerSe label -> (3,) xyz_mm
                pred_ctd:dict, # prediction: VerSe label -> (3,) xyz_mm
                max_mm:float=20.0, # largest distance of a hit
-               among:str='both', # where to look for the closest ground truth: 'both' (labels in both, VerSe's code) or 'gt' (all)
+               among:str='both', # where to look for the closest truth: 'both' (labels in both, VerSe) or 'gt' (all)
               )->dict: # ground-truth label -> True if identified
-    "VerSe's identification of every ground-truth vertebra: its label predicted, closest to its own ground truth, within `max_mm`."
+    "VerSe's identification of each ground-truth vertebra: label predicted, closest to its own truth, within `max_mm`."
     if among not in ('both', 'gt'): raise ValueError(f"among {among!r}: use 'both' or 'gt'")
     g, p = _as_centroids(gt_ctd, 'ground-truth'), _as_centroids(pred_ctd, 'predicted')
-    cand = sorted(set(g) & set(p)) if among == 'both' else sorted(g)   # label order: ties go to the lower label, as VerSe's argmin
+    # in label order: ties go to the lower label, as VerSe's argmin
+    cand = sorted(set(g) & set(p)) if among == 'both' else sorted(g)
     out = {}
     for lab in sorted(g):
         if lab not in p: out[lab] = False; continue
@@ -221,7 +224,8 @@ def localization_metrics(gt_ctd:dict, # ground truth: VerSe label -> (3,) xyz_mm
     "Localization and identification of one scan, as VerSe scores it."
     hits, close = identified(gt_ctd, pred_ctd, max_mm), identified(gt_ctd, pred_ctd, precise_mm)
     n = len(hits)
-    return dict(n_gt=n, n_pred=len(_as_centroids(pred_ctd, 'predicted')), hits=sum(hits.values()), id_rate=sum(hits.values()) / n if n else math.nan,
+    return dict(n_gt=n, n_pred=len(_as_centroids(pred_ctd, 'predicted')), hits=sum(hits.values()),
+                id_rate=sum(hits.values()) / n if n else math.nan,
                 hits_4mm=sum(close.values()), id_rate_4mm=sum(close.values()) / n if n else math.nan,
                 mld_mm=mean_localization_distance(gt_ctd, pred_ctd), all_correct=bool(n) and all(hits.values()))
 
@@ -229,7 +233,8 @@ def localization_metrics(gt_ctd:dict, # ground truth: VerSe label -> (3,) xyz_mm
 def _label_boxes(label_zyx:np.ndarray)->dict:
     "Bounding box of every label of an integer label map, from one pass."
     a = np.asarray(label_zyx)
-    if not np.issubdtype(a.dtype, np.integer): raise ValueError(f'label map has dtype {a.dtype}; an integer label map is needed')
+    if not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f'label map has dtype {a.dtype}; an integer label map is needed')
     if a.size == 0 or a.max() <= 0: return {}
     if a.min() < 0: raise ValueError(f'label map holds negative labels ({int(a.min())})')
     return {i + 1: box for i, box in enumerate(ndimage.find_objects(a)) if box is not None}
@@ -259,10 +264,13 @@ def label_map_metrics(gt_zyx:np.ndarray, # ground-truth label map (0 = backgroun
     return pd.DataFrame(rows, columns=['label', 'vertebra', *SEGMENTATION_COLUMNS])
 
 # %% ../nbs/08_metrics.ipynb #28eaeb71
-MARGIN_COLUMNS = ('labelling_score', 'up_shift_score', 'down_shift_score', 'labelling_margin', 'relative_margin')  # from <name>_report.json; NaN without it
-PER_VERTEBRA_COLUMNS = ('name', 'label', 'vertebra', 'dice', 'iou', 'hd_mm', 'hd95_mm', 'assd_mm', 'loc_error_mm', 'identified', 'heatmap_value')
+# from <name>_report.json; NaN without it
+MARGIN_COLUMNS = ('labelling_score', 'up_shift_score', 'down_shift_score', 'labelling_margin', 'relative_margin')
+PER_VERTEBRA_COLUMNS = ('name', 'label', 'vertebra', 'dice', 'iou', 'hd_mm', 'hd95_mm', 'assd_mm', 'loc_error_mm',
+                        'identified', 'heatmap_value')
 PER_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', *MARGIN_COLUMNS)
-SHOWN_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', 'relative_margin')  # printed on the console
+# printed on the console
+SHOWN_SCAN_COLUMNS = ('name', 'n_gt', 'n_pred', 'id_rate', 'mld_mm', 'mean_dice', 'all_correct', 'relative_margin')
 
 
 def check_same_grid(gt:sitk.Image, # the ground-truth label map
@@ -273,7 +281,8 @@ def check_same_grid(gt:sitk.Image, # the ground-truth label map
                    ):
     "Fail, naming both, unless the prediction is on the ground truth's grid: size, spacing, origin and direction."
     if data.same_geometry(gt, pred, tol): return
-    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): {data.grid_difference(gt, pred, tol)}'
+    raise VertebraeDataError(f'{pred_name}: not on the grid of its ground truth ({gt_name}): '
+                             f'{data.grid_difference(gt, pred, tol)}'
                              ' (nothing is resampled: write the prediction on the ground truth grid)')
 
 
@@ -282,19 +291,20 @@ def check_mask_on_ct(mask:sitk.Image, # a ground-truth label map
                      image_path, # its CT: only the header of a file is read (a DICOM folder is read whole)
                      tol:float=1e-3, # tolerance on spacing, origin (mm) and direction
                     ):
-    "Fail naming the mask file unless it lies on the grid of its CT; a CT that cannot be read is left to the commands that need it."
+    "Fail naming the mask file unless it lies on its CT's grid; an unreadable CT is left to the commands that need it."
     path = Path(image_path)
     try:
         if path.is_dir(): ct = data.read_image(path)
         else: ct = sitk.ImageFileReader(); ct.SetFileName(str(path)); ct.ReadImageInformation()
     except (RuntimeError, VertebraeDataError): return
     if not data.same_geometry(ct, mask, tol):
-        raise VertebraeDataError(f'{mask_path}: the ground-truth mask is not on the grid of its CT ({image_path}): {data.grid_difference(ct, mask, tol, " in the CT", " in the mask")}')
+        raise VertebraeDataError(f'{mask_path}: the ground-truth mask is not on the grid of its CT ({image_path}): '
+                                 f'{data.grid_difference(ct, mask, tol, " in the CT", " in the mask")}')
 
 # %% ../nbs/08_metrics.ipynb #11956271
-def _level_key(label:int)->float:
-    "Top-to-bottom order of VerSe labels: T13 after T12, L6 after L5."
-    return {28: 19.5}.get(label, label)
+def _level_key(label:int)->int:
+    "Top-to-bottom order of VerSe labels: data.SPINE_ORDER (T13 after T12, L6 after L5), then sacrum and coccyx."
+    return SPINE_ORDER.index(label) if label in SPINE_ORDER else len(SPINE_ORDER) + label
 
 def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centroids only)
                   pred_mask:sitk.Image|None, # predicted label map on the same grid (None: nothing predicted)
@@ -303,7 +313,7 @@ def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centr
                   name:str='case', # the scan's name in the tables
                   max_mm:float=20.0, # identification threshold
                   connectivity:int=1, # surface definition (see `surface`)
-                  labelling:tuple|None=None, # (margin figures, heatmap values) from `read_labelling_report`; None: those columns NaN
+                  labelling:tuple|None=None, # (margins, heatmap values) from `read_labelling_report`; None: columns NaN
                  )->tuple: # (per-vertebra DataFrame, per-scan dict)
     "Per-vertebra rows and the per-scan summary of one scan, VerSe semantics."
     if gt_mask is None and gt_ctd is None: raise ValueError(f'{name}: no ground truth (neither mask nor centroids)')
@@ -313,9 +323,11 @@ def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centr
     gc, pc = _as_centroids(gt_ctd, 'ground-truth'), _as_centroids(pred_ctd, 'predicted')
     labels = sorted(set(_label_boxes(g) if g is not None else ()) | set(gc), key=_level_key)
     if g is not None:
-        rows = label_map_metrics(g, p if p is not None else np.zeros(g.shape, g.dtype), gt_mask.GetSpacing()[::-1], labels, connectivity)
+        pred_zyx = p if p is not None else np.zeros(g.shape, g.dtype)
+        rows = label_map_metrics(g, pred_zyx, gt_mask.GetSpacing()[::-1], labels, connectivity)
     else:
-        rows = pd.DataFrame(dict(label=labels, vertebra=[VERTEBRA_NAMES.get(l, str(l)) for l in labels], **{k: math.nan for k in SEGMENTATION_COLUMNS}))
+        rows = pd.DataFrame(dict(label=labels, vertebra=[VERTEBRA_NAMES.get(l, str(l)) for l in labels],
+                                 **{k: math.nan for k in SEGMENTATION_COLUMNS}))
     hits, errs = identified(gc, pc, max_mm), localization_errors(gc, pc)
     rows['loc_error_mm'] = [errs.get(l, math.nan) for l in labels]
     rows['identified'] = pd.array([hits.get(l) for l in labels], dtype='boolean')   # <NA>: no ground-truth centroid
@@ -325,7 +337,8 @@ def evaluate_case(gt_mask:sitk.Image|None, # ground-truth label map (None: centr
     loc = localization_metrics(gc, pc, max_mm) if gc else None
     n_pred = len(set(_label_boxes(p) if p is not None else ()) | set(pc))
     scan = dict(name=name, n_gt=len(labels), n_pred=n_pred, id_rate=loc['id_rate'] if loc else math.nan,
-                mld_mm=loc['mld_mm'] if loc else math.nan, mean_dice=float(rows['dice'].mean()) if rows['dice'].notna().any() else math.nan,
+                mld_mm=loc['mld_mm'] if loc else math.nan,
+                mean_dice=float(rows['dice'].mean()) if rows['dice'].notna().any() else math.nan,
                 all_correct=loc['all_correct'] if loc else None,
                 **{c: float(margins.get(c, math.nan)) for c in MARGIN_COLUMNS},
                 n_gt_centroids=len(gc), hits=loc['hits'] if loc else 0, hits_4mm=loc['hits_4mm'] if loc else 0)
@@ -336,7 +349,7 @@ def confusion_pairs(gt_ctd:dict, # ground truth: label -> (3,) xyz_mm
                     pred_ctd:dict, # prediction: label -> (3,) xyz_mm
                     max_mm:float=20.0, # largest distance of a pairing
                    )->list: # (ground-truth label, predicted label) pairs; 0 = none
-    "Each predicted centroid with its closest ground-truth centroid within `max_mm`, and each unpaired ground-truth vertebra with none."
+    "Each predicted centroid with its closest ground-truth centroid within `max_mm`; unpaired ground truth with none."
     g, p = _as_centroids(gt_ctd, 'ground-truth'), _as_centroids(pred_ctd, 'predicted')
     gl = sorted(g); pts = np.array([g[l] for l in gl]).reshape(-1, 3)
     pairs, used = [], set()
@@ -372,8 +385,10 @@ def plot_dice_by_region(per_vertebra:pd.DataFrame, # rows with `label` and `dice
     for i, r in enumerate(regions):
         v = df.loc[reg == r, 'dice'].to_numpy(float)
         if v.size: ax.boxplot([v], positions=[i], widths=0.55, showfliers=False, medianprops=dict(color='k'))
-        ax.plot(i + rng.uniform(-0.18, 0.18, v.size), v, 'o', ms=3.5, alpha=0.6, color=('tab:red', 'tab:green', 'tab:purple', 'tab:olive')[i])
-    ax.set_xticks(range(len(regions)), [f"{dict(C='cervical', T='thoracic', L='lumbar', S='sacrum')[r]}\n(n={int((reg == r).sum())})" for r in regions])
+        ax.plot(i + rng.uniform(-0.18, 0.18, v.size), v, 'o', ms=3.5, alpha=0.6,
+                color=('tab:red', 'tab:green', 'tab:purple', 'tab:olive')[i])
+    names = dict(C='cervical', T='thoracic', L='lumbar', S='sacrum')
+    ax.set_xticks(range(len(regions)), [f"{names[r]}\n(n={int((reg == r).sum())})" for r in regions])
     ax.set(ylabel='Dice per vertebra', ylim=(-0.04, 1.04), xlim=(-0.6, len(regions) - 0.4), title='Dice by region')
     return ax
 
@@ -387,8 +402,10 @@ def plot_confusion(matrix:pd.DataFrame, # from `confusion_matrix`
     m = matrix.to_numpy()
     ax.imshow(np.log1p(m), cmap='Blues', vmin=0)
     for (i, j), v in np.ndenumerate(m):
-        if v: ax.text(j, i, str(v), ha='center', va='center', fontsize=7, color='w' if np.log1p(v) > 0.6 * np.log1p(m.max()) else 'k')
-    ax.set_xticks(range(m.shape[1]), matrix.columns, rotation=90, fontsize=7); ax.set_yticks(range(m.shape[0]), matrix.index, fontsize=7)
+        if v: ax.text(j, i, str(v), ha='center', va='center', fontsize=7,
+                      color='w' if np.log1p(v) > 0.6 * np.log1p(m.max()) else 'k')
+    ax.set_xticks(range(m.shape[1]), matrix.columns, rotation=90, fontsize=7)
+    ax.set_yticks(range(m.shape[0]), matrix.index, fontsize=7)
     ax.set(xlabel='predicted label', ylabel='ground-truth label', title='label confusion (centroids within 20 mm)')
     return ax
 
@@ -399,6 +416,7 @@ def prediction_files(pred_dir:str|Path, name:str)->tuple:
     "The files a prediction of case `name` is read from: (label map, centroid JSON)."
     return Path(pred_dir) / f'{name}_seg.nii.gz', Path(pred_dir) / f'{name}_ctd.json'
 
+# %% ../nbs/08_metrics.ipynb #47c4fe63
 def _jsonable(x):
     if isinstance(x, dict): return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)): return [_jsonable(v) for v in x]
@@ -411,6 +429,7 @@ def _stats(values)->dict:
     v = pd.to_numeric(pd.Series(values), errors='coerce').dropna().to_numpy(float)
     return dict(mean=float(v.mean()) if v.size else None, median=float(np.median(v)) if v.size else None, n=int(v.size))
 
+# %% ../nbs/08_metrics.ipynb #7bdceb53
 @dataclass
 class Evaluation:
     "The scores of a folder of predictions and what could not be scored."
@@ -437,27 +456,35 @@ class Evaluation:
         n_id, hits, hits4 = (int(ps[c].sum()) if len(ps) else 0 for c in ('n_gt_centroids', 'hits', 'hits_4mm'))
         reg = pv['label'].map(region_of) if len(pv) else pd.Series(dtype=str)
         return _jsonable(dict(
-            cases=dict(scored=len(ps), missing_predictions=len(self.missing), failed=len(self.failed), complete=not self.failed),
-            identification=dict(pooled_id_rate=hits / n_id if n_id else None, pooled_id_rate_4mm=hits4 / n_id if n_id else None,
+            cases=dict(scored=len(ps), missing_predictions=len(self.missing), failed=len(self.failed),
+                       complete=not self.failed),
+            identification=dict(pooled_id_rate=hits / n_id if n_id else None,
+                                pooled_id_rate_4mm=hits4 / n_id if n_id else None,
                                 identified=hits, identified_4mm=hits4, gt_vertebrae=n_id, max_mm=self.max_mm),
             per_vertebra={c: _stats(pv[c]) for c in (*SEGMENTATION_COLUMNS, 'loc_error_mm')},
             per_scan=dict(id_rate=_stats(ps['id_rate']), mld_mm=_stats(ps['mld_mm']), mean_dice=_stats(ps['mean_dice']),
                           relative_margin=_stats(ps['relative_margin']),
-                          all_correct=dict(cases=sum(v is True or v is np.True_ for v in ps['all_correct']), of=int(ps['all_correct'].notna().sum()))),
+                          all_correct=dict(cases=sum(v is True or v is np.True_ for v in ps['all_correct']),
+                                           of=int(ps['all_correct'].notna().sum()))),
             dice_by_region={r: _stats(pv.loc[reg == r, 'dice']) for r in ('C', 'T', 'L', 'S') if (reg == r).any()},
             missing=self.missing, failed=self.failed, unmatched_predictions=self.unmatched,
             conventions=dict(
-                surface='mask voxels with a face neighbour (6-connectivity) outside the mask; outside the image counts as outside (medpy)',
-                distances='mm on the ground truth grid spacing, between surface voxel centres; HD95 and ASSD pool both directions (medpy)',
-                missed_vertebra='Dice 0 and IoU 0; hd/hd95/assd/loc_error missing (averaged over vertebrae present in both, n given)',
-                identification=f'VerSe: label predicted, closest ground-truth centroid among labels in both is its own, <= {self.max_mm:g} mm; per ground-truth vertebra',
+                surface='mask voxels with a face neighbour (6-connectivity) outside the mask; '
+                        'outside the image counts as outside (medpy)',
+                distances='mm on the ground truth grid spacing, between surface voxel centres; '
+                          'HD95 and ASSD pool both directions (medpy)',
+                missed_vertebra='Dice 0 and IoU 0; hd/hd95/assd/loc_error missing '
+                                '(averaged over vertebrae present in both, n given)',
+                identification=f'VerSe: label predicted, closest ground-truth centroid among labels in both is its '
+                               f'own, <= {self.max_mm:g} mm; per ground-truth vertebra',
                 missing_prediction='scored as all misses', failed_case='not scored; listed under failed',
-                labelling_margin='from <name>_report.json (vseg-predict): chosen labelling score minus the better one-level shift; '
+                labelling_margin='from <name>_report.json (vseg-predict): '
+                                 'chosen labelling score minus the better one-level shift; '
                                  'relative_margin divides by the score; empty without a report')))
 
 # %% ../nbs/08_metrics.ipynb #945f8d98
 _REPORT_KEYS = dict(labelling_score='score', up_shift_score='up_shift_score', down_shift_score='down_shift_score',
-                    labelling_margin='margin', relative_margin='relative_margin')  # MARGIN_COLUMNS -> key under "labelling"
+                    labelling_margin='margin', relative_margin='relative_margin')  # column -> key under "labelling"
 
 def report_file(pred_dir:str|Path, name:str)->Path:
     "The report `vseg-predict` writes beside a prediction of case `name`: how sure its labelling is."
@@ -465,15 +492,17 @@ def report_file(pred_dir:str|Path, name:str)->Path:
 
 def _number(v, where:str)->float:
     if v is None: return math.nan
-    if isinstance(v, bool) or not isinstance(v, (int, float)): raise VertebraeDataError(f'{where} is {v!r}, not a number or null')
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise VertebraeDataError(f'{where} is {v!r}, not a number or null')
     return float(v)
 
 def read_labelling_report(path:str|Path, # a <name>_report.json (vseg-predict)
-                         )->tuple: # ({MARGIN_COLUMNS column: float, NaN where null}, {label: heatmap value of the predicted vertebra})
+                         )->tuple: # ({MARGIN_COLUMNS column: float, NaN: null}, {label: heatmap value of its vertebra})
     "The labelling margin of a prediction and the heatmap value of each predicted vertebra, from its report."
     p = Path(path)
     try: rep = json.loads(p.read_text(encoding='utf-8'))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: raise VertebraeDataError(f'{p}: cannot be read as JSON ({e})') from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise VertebraeDataError(f'{p}: cannot be read as JSON ({e})') from None
     lab, verts = (rep.get(k) if isinstance(rep, dict) else None for k in ('labelling', 'vertebrae'))
     if not isinstance(lab, dict) or not isinstance(verts, list):
         raise VertebraeDataError(f'{p}: not a prediction report (it needs a "labelling" object and a "vertebrae" list)')
@@ -494,11 +523,14 @@ def _score_case(row, pred_dir:Path, max_mm:float)->tuple:
     gt_mask = data.read_mask(row['mask_path']) if row['mask_path'] else None
     if gt_mask is not None:
         if not sitk.GetArrayViewFromImage(gt_mask).any():
-            raise VertebraeDataError(f"{row['mask_path']}: holds no vertebra (all voxels are 0); there is nothing to score")
+            raise VertebraeDataError(f"{row['mask_path']}: holds no vertebra (all voxels are 0); "
+                                     "there is nothing to score")
         if row['image_path']: check_mask_on_ct(gt_mask, row['mask_path'], row['image_path'])
-    ref, ref_path = (gt_mask, row['mask_path']) if gt_mask is not None else (data.read_image(row['image_path']), row['image_path'])
+    ref, ref_path = ((gt_mask, row['mask_path']) if gt_mask is not None
+                     else (data.read_image(row['image_path']), row['image_path']))
     gt_ctd = data.read_centroids(row['centroid_json_path'], ref) if row['centroid_json_path'] else None
-    if gt_ctd == {}: raise VertebraeDataError(f"{row['centroid_json_path']}: holds no centroid; there is nothing to score")
+    if gt_ctd == {}:
+        raise VertebraeDataError(f"{row['centroid_json_path']}: holds no centroid; there is nothing to score")
     seg_path, ctd_path = prediction_files(pred_dir, name)
     pred_mask = None
     if seg_path.exists():
@@ -506,7 +538,8 @@ def _score_case(row, pred_dir:Path, max_mm:float)->tuple:
         check_same_grid(ref, pred_mask, ref_path, str(seg_path))
     pred_ctd = data.read_centroids(ctd_path, pred_mask if pred_mask is not None else ref) if ctd_path.exists() else {}
     rep = report_file(pred_dir, name)
-    rows, scan = evaluate_case(gt_mask, pred_mask, gt_ctd, pred_ctd, name, max_mm, labelling=read_labelling_report(rep) if rep.exists() else None)
+    labelling = read_labelling_report(rep) if rep.exists() else None
+    rows, scan = evaluate_case(gt_mask, pred_mask, gt_ctd, pred_ctd, name, max_mm, labelling=labelling)
     pairs = [(name, g, p) for g, p in confusion_pairs(gt_ctd or {}, pred_ctd, max_mm)]
     return rows, scan, pairs
 
@@ -525,8 +558,11 @@ def evaluate_predictions(pred_dir:str|Path, # folder with <name>_seg.nii.gz, <na
         types = [data.TYPE_ALIASES.get(t.strip().lower(), t) for t in types]
         df = df[df['type'].isin(types)]
         if df.empty: raise VertebraeDataError(f'{csv}: no case of type {", ".join(types)}')
-    ev = Evaluation(pd.DataFrame(columns=list(PER_VERTEBRA_COLUMNS)), pd.DataFrame(), max_mm=max_mm, cases=list(df['name']))
-    ev.unmatched = sorted(f.name for f in pred_dir.iterdir() if f.is_file() and any(f.name.endswith(s) and f.name[:-len(s)] not in names for s in ('_seg.nii.gz', '_ctd.json', '_report.json')))
+    ev = Evaluation(pd.DataFrame(columns=list(PER_VERTEBRA_COLUMNS)), pd.DataFrame(), max_mm=max_mm,
+                    cases=list(df['name']))
+    of_no_case = lambda f: any(f.name.endswith(s) and f.name[:-len(s)] not in names
+                               for s in ('_seg.nii.gz', '_ctd.json', '_report.json'))
+    ev.unmatched = sorted(f.name for f in pred_dir.iterdir() if f.is_file() and of_no_case(f))
     rows, scans = [], []
     for _, row in tqdm(list(df.iterrows()), desc='evaluating', unit='case', disable=not progress):
         miss = [f.name for f in prediction_files(pred_dir, row['name']) if not f.exists()]
@@ -543,7 +579,9 @@ def evaluate_predictions(pred_dir:str|Path, # folder with <name>_seg.nii.gz, <na
 def check_outputs(out_dir:str|Path, overwrite:bool=False):
     "Fail, listing them, if evaluation outputs already exist in `out_dir` and `overwrite` is not set."
     there = [f for f in OUTPUT_FILES if (Path(out_dir) / f).exists()]
-    if there and not overwrite: raise FileExistsError(f'{out_dir}: already holds {", ".join(there)}; pass --overwrite (overwrite=True) to replace them')
+    if there and not overwrite:
+        raise FileExistsError(f'{out_dir}: already holds {", ".join(there)}; '
+                              'pass --overwrite (overwrite=True) to replace them')
 
 def write_evaluation(ev:Evaluation, # from `evaluate_predictions`
                      out_dir:str|Path, # output folder (created)
@@ -558,11 +596,13 @@ def write_evaluation(ev:Evaluation, # from `evaluate_predictions`
         return write
     cm = ev.confusion()
     writers = {
-        'per_vertebra.csv': lambda tmp: ev.per_vertebra[list(PER_VERTEBRA_COLUMNS)].to_csv(tmp, index=False, float_format='%.6f'),
+        'per_vertebra.csv': lambda tmp: ev.per_vertebra[list(PER_VERTEBRA_COLUMNS)].to_csv(tmp, index=False,
+                                                                                            float_format='%.6f'),
         'per_scan.csv': lambda tmp: ev.per_scan[list(PER_SCAN_COLUMNS)].to_csv(tmp, index=False, float_format='%.6f'),
         'summary.json': lambda tmp: Path(tmp).write_text(json.dumps(ev.summary(), indent=1) + '\n'),
         'dice_by_region.png': fig_writer(lambda ax: plot_dice_by_region(ev.per_vertebra, ax), (5, 3.8)),
-        'label_confusion.png': fig_writer(lambda ax: plot_confusion(cm, ax), (1.6 + 0.32 * len(cm), 1.4 + 0.3 * len(cm))),
+        'label_confusion.png': fig_writer(lambda ax: plot_confusion(cm, ax),
+                                          (1.6 + 0.32 * len(cm), 1.4 + 0.3 * len(cm))),
     }
     return {f: data.atomic_write(out / f, writers[f], overwrite) for f in OUTPUT_FILES}
 
@@ -570,28 +610,41 @@ def write_evaluation(ev:Evaluation, # from `evaluate_predictions`
 def _report(ev:Evaluation, out:Path)->str:
     s = ev.summary(); idn = s['identification']; pv = s['per_vertebra']
     f = lambda v, k=3: 'n/a' if v is None else f'{v:.{k}f}'
-    lines = [ev.per_scan[list(SHOWN_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}') if len(ev.per_scan) else '(no case scored)', '',
+    table = (ev.per_scan[list(SHOWN_SCAN_COLUMNS)].to_string(index=False, float_format=lambda v: f'{v:.3f}')
+             if len(ev.per_scan) else '(no case scored)')
+    lines = [table, '',
              f"{s['cases']['scored']} case(s) scored; pooled identification rate {f(idn['pooled_id_rate'])} "
              f"({idn['identified']}/{idn['gt_vertebrae']} vertebrae), within 4 mm {f(idn['pooled_id_rate_4mm'])}",
-             f"per vertebra: Dice mean {f(pv['dice']['mean'])} (n={pv['dice']['n']}), HD mean {f(pv['hd_mm']['mean'], 2)} mm, "
+             f"per vertebra: Dice mean {f(pv['dice']['mean'])} (n={pv['dice']['n']}), "
+             f"HD mean {f(pv['hd_mm']['mean'], 2)} mm, "
              f"HD95 {f(pv['hd95_mm']['mean'], 2)} mm, ASSD {f(pv['assd_mm']['mean'], 2)} mm (n={pv['hd_mm']['n']}), "
              f"localization error mean {f(pv['loc_error_mm']['mean'], 2)} mm (n={pv['loc_error_mm']['n']})"]
-    if ev.missing: lines.append(f'missing predictions ({len(ev.missing)}, scored as misses): ' + '; '.join(f'{n} ({", ".join(m)})' for n, m in ev.missing.items()))
-    if ev.unmatched: lines.append(f'prediction files matching no case ({len(ev.unmatched)}): ' + ', '.join(ev.unmatched))
+    if ev.missing:
+        lines.append(f'missing predictions ({len(ev.missing)}, scored as misses): '
+                     + '; '.join(f'{n} ({", ".join(m)})' for n, m in ev.missing.items()))
+    if ev.unmatched:
+        lines.append(f'prediction files matching no case ({len(ev.unmatched)}): ' + ', '.join(ev.unmatched))
     lines.append(f'wrote {", ".join(OUTPUT_FILES)} to {out}')
     return '\n'.join(lines)
 
 def main(argv:list|None=None)->int:
     "Command line: `vseg-evaluate --pred DIR --csv CSV --output DIR`; returns the exit status."
-    p = argparse.ArgumentParser(prog='vseg-evaluate', description='Score predicted vertebra label maps and centroids (<name>_seg.nii.gz, '
-        '<name>_ctd.json in --pred) against the cases of a dataset CSV, with VerSe semantics: per-vertebra Dice, IoU, HD, HD95, ASSD (mm) '
-        'and localization error, per-scan identification rate; writes per_vertebra.csv, per_scan.csv, summary.json and two figures.')
-    p.add_argument('--pred', required=True, type=Path, metavar='DIR', help='folder of predictions: <name>_seg.nii.gz and <name>_ctd.json per case')
-    p.add_argument('--csv', required=True, type=Path, metavar='CSV', help='dataset CSV (name,type,image_path,mask_path,centroid_json_path[,fold])')
-    p.add_argument('--output', required=True, type=Path, metavar='DIR', help='folder for the tables, summary.json and figures')
-    p.add_argument('--type', action='append', choices=['train', 'val', 'validation', 'test'], help='score only cases of this type (repeatable; default: all cases)')
-    p.add_argument('--max-mm', type=float, default=20.0, metavar='MM', help='identification threshold in mm (default 20, as VerSe)')
-    p.add_argument('--overwrite', action='store_true', help='replace outputs already in --output (without it the command refuses)')
+    p = argparse.ArgumentParser(prog='vseg-evaluate', description='Score predicted vertebra label maps and centroids '
+        '(<name>_seg.nii.gz, <name>_ctd.json in --pred) against the cases of a dataset CSV, with VerSe semantics: '
+        'per-vertebra Dice, IoU, HD, HD95, ASSD (mm) and localization error, per-scan identification rate; '
+        'writes per_vertebra.csv, per_scan.csv, summary.json and two figures.')
+    p.add_argument('--pred', required=True, type=Path, metavar='DIR',
+                   help='folder of predictions: <name>_seg.nii.gz and <name>_ctd.json per case')
+    p.add_argument('--csv', required=True, type=Path, metavar='CSV',
+                   help='dataset CSV (name,type,image_path,mask_path,centroid_json_path[,fold])')
+    p.add_argument('--output', required=True, type=Path, metavar='DIR',
+                   help='folder for the tables, summary.json and figures')
+    p.add_argument('--type', action='append', choices=['train', 'val', 'validation', 'test'],
+                   help='score only cases of this type (repeatable; default: all cases)')
+    p.add_argument('--max-mm', type=float, default=20.0, metavar='MM',
+                   help='identification threshold in mm (default 20, as VerSe)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace outputs already in --output (without it the command refuses)')
     p.add_argument('--quiet', action='store_true', help='no progress bar and no report')
     a = p.parse_args(argv)
     if a.max_mm <= 0: p.error(f'--max-mm {a.max_mm}: must be positive')
@@ -606,9 +659,12 @@ def main(argv:list|None=None)->int:
         if not a.quiet: print(_report(ev, a.output))
     else: print(f'vseg-evaluate: no case could be scored; nothing was written to {a.output}', file=sys.stderr)
     for name, err in ev.failed.items(): print(f'vseg-evaluate: {name}: FAILED: {err}', file=sys.stderr)
-    if ev.failed: print(f'vseg-evaluate: {len(ev.failed)} case(s) failed and were not scored: {", ".join(ev.failed)}', file=sys.stderr)
-    if ev.found_nothing(): print(f'vseg-evaluate: no prediction in {a.pred} for any of the {len(ev.cases)} case(s) '
-                                 f'(looked for <name>_seg.nii.gz and <name>_ctd.json); all were scored as missed', file=sys.stderr)
+    if ev.failed:
+        print(f'vseg-evaluate: {len(ev.failed)} case(s) failed and were not scored: {", ".join(ev.failed)}',
+              file=sys.stderr)
+    if ev.found_nothing():
+        print(f'vseg-evaluate: no prediction in {a.pred} for any of the {len(ev.cases)} case(s) '
+              f'(looked for <name>_seg.nii.gz and <name>_ctd.json); all were scored as missed', file=sys.stderr)
     return 1 if ev.failed or ev.found_nothing() else 0
 
 if __name__ == '__main__' and not getattr(builtins, '__IPYTHON__', False): sys.exit(main())

@@ -1,4 +1,4 @@
-"""The project's own training and test data: random spine CTs built from real anatomy, with VerSe labels and vertebral-body centroids.
+"""The project's own training and test data: random spine CTs built from real anatomy, with VerSe labels and centroids.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/phantoms.html.md"""
 
@@ -17,8 +17,9 @@ from scipy import ndimage
 from tqdm.auto import tqdm
 
 from . import data
-from .anatomy import (TRANSITIONS, VertebraTemplate, draw_centroids, load_spine_statistics, sample_sdf, segment_features,
-                      template_measures, templates_of)
+from .anatomy import (TRANSITIONS, VertebraTemplate, draw_centroids, load_spine_statistics, sample_sdf,
+                                   segment_features, template_measures, templates_of)
+from .data import OPTIONAL_LABELS, SPINE_ORDER
 
 # %% auto #0
 __all__ = ['ORIENTATIONS', 'SLICE_SPACINGS', 'SLICE_AXES', 'FOVS', 'ANCHORS', 'spine_sequence', 'Vertebra', 'SpineShape',
@@ -27,9 +28,10 @@ __all__ = ['ORIENTATIONS', 'SLICE_SPACINGS', 'SLICE_AXES', 'FOVS', 'ANCHORS', 's
 
 # %% ../nbs/00c_phantoms.ipynb #f8de5246
 _TORSO_TABLE = {  # by level k (C1 = 0 ... L5 = 23; sacrum S1 = 24.5, below: pelvis); mm
-    'half_w':  [(-3, 60), (5, 60), (6.5, 95), (7.5, 125), (10, 145), (16, 148), (19, 140), (22, 140), (24.5, 160), (28, 170)],
+    'half_w':  [(-3, 60), (5, 60), (6.5, 95), (7.5, 125), (10, 145), (16, 148), (19, 140), (22, 140), (24.5, 160),
+                (28, 170)],
     'half_d':  [(-3, 60), (5, 58), (7.5, 85), (12, 110), (18, 115), (24.5, 112), (28, 105)],
-    'post':    [(-3, 60), (5, 65), (7.5, 78), (12, 85), (18, 92), (21, 100), (24.5, 85), (28, 75)],  # skin behind body centre
+    'post':    [(-3, 60), (5, 65), (7.5, 78), (12, 85), (18, 92), (21, 100), (24.5, 85), (28, 75)],  # skin behind body
     'fat':     [(-3, 5), (6, 6), (7.5, 10), (18, 13), (21, 18), (24.5, 22), (28, 24)],
 }
 
@@ -46,14 +48,15 @@ def spine_sequence(t13:bool=False, # a 13th thoracic vertebra (label 28) after T
                    l6:bool=False, # a 6th lumbar vertebra (label 25) after L5
                   )->list: # VerSe labels from top to bottom
     "VerSe labels of a whole spine from C1 to the sacrum, with an optional T13 and L6."
-    return list(range(1, 20)) + [28] * t13 + list(range(20, 25)) + [25] * l6 + [26]
+    wanted = {28: t13, 25: l6}   # the optional vertebrae (data.OPTIONAL_LABELS)
+    return [l for l in SPINE_ORDER if wanted.get(l, True)] + [26]
 
 # %% ../nbs/00c_phantoms.ipynb #ca8bb5a0
 def _smoothstep(x):
     x = np.clip(x, 0, 1); return x * x * (3 - 2 * x)
 
 def _frame_from_tangent(t:np.ndarray, roll:float=0.0)->np.ndarray:
-    "Rows (left, posterior, superior) of a vertebra frame whose superior axis is `t`, turned by `roll` (radians) about it."
+    "Rows (left, posterior, superior) of a vertebra frame with superior axis `t`, turned by `roll` (radians) about it."
     t = t / np.linalg.norm(t)
     n = np.array([0., 1., 0.]) - t[1] * t; n /= np.linalg.norm(n)
     b = np.cross(n, t)
@@ -75,7 +78,8 @@ class Vertebra:
     frame: np.ndarray # rows: left, posterior, superior unit vectors, world LPS
     template: VertebraTemplate|None # the real vertebra it is made from (None: a sacral segment)
     affine: np.ndarray # (3, 3) template (u, v, w) -> this vertebra's frame: size, proportions and shear
-    size: dict # mm: body_w, body_d (width, depth), body_h (height), body_vc (v of the body's middle); sacral segments: their sizes
+    # mm: body_w, body_d (width, depth), body_h (height), body_vc (v of the body's middle); sacral segments: their sizes
+    size: dict
 
 @dataclass
 class SpineShape:
@@ -96,15 +100,17 @@ _SACRUM_SEGMENTS = [  # S1..S5 at scale 1: body width, depth, height, canal half
 def _person_scale(centroids:dict)->float:
     "Size of a drawn spine relative to the mean: exp of the mean log-distance deviation of its neighbour pairs."
     mean = load_spine_statistics().mean.reshape(len(TRANSITIONS), 3)[:, 0]
-    dev = [segment_features(centroids[b] - centroids[a])[0] - mean[j] for j, (a, b) in enumerate(TRANSITIONS) if a in centroids and b in centroids]
+    dev = [segment_features(centroids[b] - centroids[a])[0] - mean[j] for j, (a, b) in enumerate(TRANSITIONS)
+           if a in centroids and b in centroids]
     return float(np.exp(np.mean(dev)))
 
 def _pose_template(label:int, centre, up, down, rng, size_sd:float=0.05, shear_sd:float=0.03)->tuple:
-    "A real vertebra of this level, scaled to the drawn neighbour distances and randomly proportioned: (template, affine, frame)."
+    "A real vertebra of this level scaled to the drawn distances, randomly proportioned: (template, affine, frame)."
     t = templates_of(label)[int(rng.integers(len(templates_of(label))))]
     dist = [np.linalg.norm(centre - p) for p in (up, down) if p is not None]
     s = float(np.clip(np.mean(dist) / t.neighbour_mm, 0.75, 1.3))
-    A = np.diag([s * (1 + size_sd * rng.standard_normal()), s * (1 + size_sd * rng.standard_normal()), s * (1 + 0.3 * size_sd * rng.standard_normal())])
+    A = np.diag([s * (1 + size_sd * rng.standard_normal()), s * (1 + size_sd * rng.standard_normal()),
+                 s * (1 + 0.3 * size_sd * rng.standard_normal())])
     A = A @ (np.eye(3) + shear_sd * rng.standard_normal((3, 3)) * (1 - np.eye(3)))
     tan = (centre if up is None else up) - (centre if down is None else down)
     return t, A, _frame_from_tangent(tan, roll=0.035 * rng.standard_normal())
@@ -115,8 +121,10 @@ def _body_size(t:VertebraTemplate, A:np.ndarray)->dict:
     if not m.body_half_uvw.all():   # the atlas has no body: its ring stands in
         return dict(body_w=30.0 * A[0, 0], body_d=12.0 * A[1, 1], body_h=10.0 * A[2, 2], body_vc=0.0)
     front, back = m.body_front_v * A[1, 1], m.body_half_uvw[1] * A[1, 1]
-    return dict(body_w=2 * m.body_half_uvw[0] * A[0, 0], body_d=back - front, body_h=2 * m.body_half_uvw[2] * A[2, 2], body_vc=(front + back) / 2)
+    return dict(body_w=2 * m.body_half_uvw[0] * A[0, 0], body_d=back - front, body_h=2 * m.body_half_uvw[2] * A[2, 2],
+                body_vc=(front + back) / 2)
 
+# %% ../nbs/00c_phantoms.ipynb #d3e6c49b
 def _build_spine(seq:list, # VerSe labels from C1 to the sacrum (spine_sequence)
                  rng:np.random.Generator,
                  scale:float|None=None, # force the size (1 = the mean of the real spines); None: as drawn
@@ -134,8 +142,9 @@ def _build_spine(seq:list, # VerSe labels from C1 to the sacrum (spine_sequence)
         down = cen[labels[i + 1]] if i + 1 < len(labels) else None
         t, A, R = _pose_template(lab, cen[lab], up, down, rng)
         size = _body_size(t, A)
-        if lab in (18, 19, 28):   # the floating ribs vary: T11's is 60-100 % of its full length, T12's (and T13's) 25-100 %, or absent
-            size['rib_len'] = float(rng.uniform(0.6, 1.0)) if lab == 18 else (0.0 if rng.random() < 0.06 else float(rng.uniform(0.25, 1.0)))
+        if lab in (18, 19, 28):   # floating ribs: T11's is 60-100 % of its full length, T12's (T13's) 25-100 % or none
+            size['rib_len'] = (float(rng.uniform(0.6, 1.0)) if lab == 18
+                               else (0.0 if rng.random() < 0.06 else float(rng.uniform(0.25, 1.0))))
         verts.append(Vertebra(lab, _level_of(lab), cen[lab], R, t, A, size))
     # the sacrum: S1 below the last lumbar vertebra at the lumbosacral angle, S2-S5 curving backwards
     last, prev = verts[-1], verts[-2]
@@ -155,7 +164,7 @@ def _build_spine(seq:list, # VerSe labels from C1 to the sacrum (spine_sequence)
 
 # %% ../nbs/00c_phantoms.ipynb #fc3ad589
 def _sd_ellipse_prism(u, v, w, a, b, hh, flat=None, waist=0.0, round_mm=0.0, cup=0.0):
-    "Elliptic cylinder along w (semi-axes a, b, half height hh): optionally waisted, cut flat at v = flat, rims rounded, end faces cupped."
+    "Elliptic cylinder along w (semi-axes a, b, half height hh); optionally waisted, cut flat at v, rounded, cupped."
     if waist:
         f = 1 - waist * (1 - np.minimum((w / hh) ** 2, 1)); a, b = a * f, b * f
     q = (u / a) ** 2 + (v / b) ** 2 - 1
@@ -191,14 +200,16 @@ def _box_bounds(c, E, half):
 
 # %% ../nbs/00c_phantoms.ipynb #55479d06
 def _sacrum_parts(vt:Vertebra)->list:
-    "Parts of one sacral segment (body, arch ring, spinous crest, alae) as (sdf(u, v, w), centre, half extents) in its frame, mm."
+    "Parts of a sacral segment (body, arch ring, crest, alae) as (sdf(u, v, w), centre, half extents) in its frame."
     s = vt.size
     a, b, hh = s['body_w'] / 2, s['body_d'] / 2, s['body_h'] / 2
     flat, ca, cb = 0.8 * b, s['canal_a'], s['canal_b']
     t = 4.0 * s['body_w'] / 50 + 1.5
     vc, v0 = flat + cb + 1.0, flat - 2
-    parts = [(lambda u, v, w: _sd_ellipse_prism(u, v, w, a, b, hh, flat, 0.06, min(2.5, 0.15 * hh), 0.0), (0, 0, 0), (a, b, hh))]
-    parts.append((lambda u, v, w: np.maximum(np.maximum(_sd_ellipse2(u, v - vc, ca + t, cb + t), -_sd_ellipse2(u, v - vc, ca, cb)),
+    parts = [(lambda u, v, w: _sd_ellipse_prism(u, v, w, a, b, hh, flat, 0.06, min(2.5, 0.15 * hh), 0.0), (0, 0, 0),
+              (a, b, hh))]
+    parts.append((lambda u, v, w: np.maximum(np.maximum(_sd_ellipse2(u, v - vc, ca + t, cb + t),
+                                                        -_sd_ellipse2(u, v - vc, ca, cb)),
                                              np.maximum(np.abs(w) - hh, v0 - v)),
                   (0, (v0 + vc + cb + t) / 2, 0), (ca + t, (vc + cb + t - v0) / 2, hh)))
     L, ang = 10 * s['body_w'] / 50, np.radians(30)
@@ -210,13 +221,15 @@ def _sacrum_parts(vt:Vertebra)->list:
         for sg in (-1, 1):  # sacral ala: a thick wing out to the sacroiliac joint
             u0, u1 = sg * 0.4 * a, sg * (a + s['ala'])
             c, E, half = ((u0 + u1) / 2, 0.15 * b, 0), np.eye(3), (abs(u1 - u0) / 2, max(0.8 * b, 8), hh + 1)
-            parts.append((lambda u, v, w, c=c, E=E, half=half: _sd_box(u, v, w, c, E, half, 4.0), *_box_bounds(c, E, half)))
+            parts.append((lambda u, v, w, c=c, E=E, half=half: _sd_box(u, v, w, c, E, half, 4.0),
+                          *_box_bounds(c, E, half)))
     return parts
 
 # %% ../nbs/00c_phantoms.ipynb #f87a8adf
 def _coarse_field(rng, lo, hi, sd_mm:float, nodes:int=5)->tuple:
     "A smooth random displacement (u, v, w) over a local box: control values (3, n, n, n) and the box, for `_displace`."
-    return sd_mm * rng.standard_normal((3, nodes, nodes, nodes)).astype(np.float32), np.asarray(lo, float), np.asarray(hi, float)
+    values = sd_mm * rng.standard_normal((3, nodes, nodes, nodes)).astype(np.float32)
+    return values, np.asarray(lo, float), np.asarray(hi, float)
 
 def _displace(field, q):
     "The displacement of `_coarse_field` at local points q (N, 3), trilinear between its control values."
@@ -225,8 +238,9 @@ def _displace(field, q):
     idx = ((q - lo) / np.maximum(hi - lo, 1e-6) * (n - 1)).T   # g[k] is indexed (u, v, w)
     return np.stack([ndimage.map_coordinates(g[k], idx, order=1, mode='nearest') for k in range(3)], 1)
 
+# %% ../nbs/00c_phantoms.ipynb #9956cdbc
 def _template_part(vt:Vertebra, rng, displace_mm:float=1.2)->tuple:
-    "A posed real vertebra as one part (sdf(u, v, w), centre, half extents) in its frame: the template, resized, sheared and smoothly displaced."
+    "A posed real vertebra as a part (sdf(u, v, w), centre, half extents): its template resized, sheared, displaced."
     t, A = vt.template, vt.affine
     Ainv, s_mean = np.linalg.inv(A), float(abs(np.linalg.det(A)) ** (1 / 3))
     lo, hi = t.extent_uvw_mm
@@ -242,7 +256,7 @@ def _template_part(vt:Vertebra, rng, displace_mm:float=1.2)->tuple:
     return sdf, (c_lo + c_hi) / 2, (c_hi - c_lo) / 2
 
 def _arch_density(vt:Vertebra, arch:float):
-    "Marrow factor in a posed template's frame: 1 in the body, `arch` behind the body's posterior wall (the arch is dense, nearly all cortical bone)."
+    "Marrow factor in a posed template's frame: 1 in the body, `arch` behind its posterior wall (the dense arch)."
     Ainv = np.linalg.inv(vt.affine)[1]
     back = float(template_measures(vt.template).body_half_uvw[1])
     def density(u, v, w):
@@ -256,7 +270,8 @@ class _Canvas:
     def __init__(self, origin_xyz_mm, spacing_xyz_mm, size_xyz, rng=None, texture_mm:float=1.0):
         self.origin, self.spacing = np.asarray(origin_xyz_mm, float), np.asarray(spacing_xyz_mm, float)
         self.size = tuple(int(n) for n in size_xyz)
-        self.axes = [(self.origin[i] + np.arange(self.size[i]) * self.spacing[i]).astype(np.float32) for i in range(3)]  # x, y, z world mm
+        self.axes = [(self.origin[i] + np.arange(self.size[i]) * self.spacing[i]).astype(np.float32)
+                     for i in range(3)]                                 # x, y, z world mm
         self.ct = np.full(self.size[::-1], -1000.0, np.float32)        # (z, y, x)
         self.mask = np.zeros(self.size[::-1], np.uint8)                 # (z, y, x)
         self.pv = float(np.prod(self.spacing) ** (1 / 3))               # partial-volume width, mm
@@ -272,9 +287,11 @@ class _Canvas:
 
     def local(self, sl, centre, R):
         "Local coordinates (u, v, w) = R (p - centre) of the voxels in `sl`, each (z, y, x) float32."
-        x = self.axes[0][sl[2]] - np.float32(centre[0]); y = self.axes[1][sl[1]] - np.float32(centre[1]); z = self.axes[2][sl[0]] - np.float32(centre[2])
+        x = self.axes[0][sl[2]] - np.float32(centre[0]); y = self.axes[1][sl[1]] - np.float32(centre[1])
+        z = self.axes[2][sl[0]] - np.float32(centre[2])
         R = R.astype(np.float32)
-        return [(R[i, 0] * x)[None, None, :] + (R[i, 1] * y)[None, :, None] + (R[i, 2] * z)[:, None, None] for i in range(3)]
+        return [(R[i, 0] * x)[None, None, :] + (R[i, 1] * y)[None, :, None] + (R[i, 2] * z)[:, None, None]
+                for i in range(3)]
 
     def world_box(self, centre, R, lc, lh, margin):
         "World box around a local box (centre lc, half extents lh) of a frame (centre, R)."
@@ -307,14 +324,15 @@ class _Canvas:
         return t / max(float(t.std()), 1e-6)
 
     def paint_sdf(self, sl, d, hu=None, bone=None, label=None, density=None):
-        "Composite soft tissue `hu`, or `bone` (dict: marrow, cortex HU, cortex mm, texture amplitude; `density` scales the marrow), where d < pv; set `label` where d <= 0."
+        "Composite soft tissue `hu` or `bone` (marrow scaled by `density`) where d < pv; set `label` where d <= 0."
         near = d < self.pv
         zi, yi, xi = np.nonzero(near)
         if not len(zi): return
         dd = d[zi, yi, xi]
         if bone is not None:
             pv2 = np.float32(self.pv / 2)   # the cortex (-t < d < 0) averaged over a voxel: its share of the voxel
-            ridge = np.clip(np.minimum(dd + pv2, 0) - np.maximum(dd - pv2, -np.float32(bone['cortex_mm'])), 0, None) / np.float32(self.pv)
+            ridge = (np.clip(np.minimum(dd + pv2, 0) - np.maximum(dd - pv2, -np.float32(bone['cortex_mm'])), 0, None)
+                     / np.float32(self.pv))
             tex = self.texture(d.shape)[zi, yi, xi]
             marrow = np.float32(bone['marrow']) * (1 + np.float32(bone['texture']) * tex)
             if density is not None: marrow = marrow * density[zi, yi, xi]
@@ -329,7 +347,7 @@ class _Canvas:
             self.mask[zi[inn], yi[inn], xi[inn]] = label
 
     def paint(self, centre, R, parts, holes=(), hu=None, bone=None, label=None, density=None):
-        "Paint the union of `parts` minus `holes` (SDFs in the frame (centre, R)) as soft tissue `hu` or `bone` (marrow scaled by `density(u, v, w)`); set `label`."
+        "Paint the union of `parts` minus `holes` (SDFs in the frame (centre, R)) as `hu` or `bone`; set `label`."
         m = self.pv + 1.0
         items = [(*self.world_box(centre, R, lc, lh, m), fn, centre, R) for fn, lc, lh in parts]
         res = self.union_sdf(items)
@@ -361,8 +379,10 @@ def _torso_at(k, shape:SpineShape)->dict:
     P = _table(_TORSO_TABLE, 'post', k) * sc + extra
     m = 9.0 * sc * np.ones_like(np.asarray(k, float))
     Bp = 0.8 * B
-    return dict(A=A, B=B, Bp=Bp, P=P, fat=f, muscle=m, rib_w=np.minimum(np.interp(k, *zip(*_RIBCAGE)) * sc, A - f - m - 4))
+    return dict(A=A, B=B, Bp=Bp, P=P, fat=f, muscle=m,
+                rib_w=np.minimum(np.interp(k, *zip(*_RIBCAGE)) * sc, A - f - m - 4))
 
+# %% ../nbs/00c_phantoms.ipynb #4b7af6cd
 def _level_map(verts:list):
     "Functions z -> level k and z -> (x, y) of the spine (body centres), extrapolated beyond the ends."
     zc = np.array([v.centre_xyz_mm[2] for v in verts]); kc = np.array([v.k for v in verts])
@@ -372,10 +392,13 @@ def _level_map(verts:list):
         k = np.interp(-z, -zc, kc)
         k = np.where(z > zc[0], kc[0] - (z - zc[0]) / 15, k)
         return np.where(z < zc[-1], kc[-1] + (zc[-1] - z) / 20, k)
-    return k_of, (lambda z: np.interp(-np.asarray(z, float), -zc, xc)), (lambda z: np.interp(-np.asarray(z, float), -zc, yc))
+    x_of = lambda z: np.interp(-np.asarray(z, float), -zc, xc)
+    y_of = lambda z: np.interp(-np.asarray(z, float), -zc, yc)
+    return k_of, x_of, y_of
 
+# %% ../nbs/00c_phantoms.ipynb #eb03c497
 def _field_parts(rng, axes_zyx:list, corr_mm:float)->tuple:
-    "A smooth random field (about unit std, correlation ~corr_mm) as (Wz, F): slab z0:z1 is (Wz[z0:z1] @ F).reshape(-1, ny, nx)."
+    "A smooth random field (unit std, correlation ~corr_mm) as (Wz, F): slab z0:z1 is (Wz[z0:z1] @ F) reshaped."
     Ws = []
     for ax in axes_zyx:
         nodes = np.arange(ax.min() - corr_mm, ax.max() + 2 * corr_mm, corr_mm)
@@ -386,7 +409,7 @@ def _field_parts(rng, axes_zyx:list, corr_mm:float)->tuple:
     gain = np.sqrt((Ws[0] ** 2).sum(1).mean() * (Ws[1] ** 2).sum(1).mean() * (Ws[2] ** 2).sum(1).mean())
     return Ws[0] / np.float32(gain), F.reshape(F.shape[0], -1)
 
-# %% ../nbs/00c_phantoms.ipynb #2d6db346
+# %% ../nbs/00c_phantoms.ipynb #9747a619
 def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bool)->dict:
     "Air, skin, subcutaneous fat, muscle wall, lungs, mediastinum, abdomen and its organs, in slabs of slices."
     X, Y, Z = cv.axes
@@ -401,9 +424,11 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
     x_ax = x_mean + 0.3 * (x_ax_of(Z) - x_mean); y_ax = y_ax_of(Z)
     T = _torso_at(kz, shape)
     zc = np.array([v.centre_xyz_mm[2] for v in lumbar])
-    bw = np.interp(-Z, -zc, [v.size['body_w'] for v in lumbar]); bd = np.interp(-Z, -zc, [v.size['body_d'] for v in lumbar])
+    bw = np.interp(-Z, -zc, [v.size['body_w'] for v in lumbar])
+    bd = np.interp(-Z, -zc, [v.size['body_d'] for v in lumbar])
     yc = y_ax + T['P'] - T['Bp']
-    cav_a, cav_b, cav_bp = T['A'] - T['fat'] - T['muscle'], T['B'] - T['fat'] - T['muscle'], T['Bp'] - T['fat'] - T['muscle']
+    cav_a, cav_b, cav_bp = (T['A'] - T['fat'] - T['muscle'], T['B'] - T['fat'] - T['muscle'],
+                            T['Bp'] - T['fat'] - T['muscle'])
     zz = np.linspace(verts[0].centre_xyz_mm[2] + 400, verts[-1].centre_xyz_mm[2] - 400, 4000)
     kk = k_of(zz)
     z_at = lambda k: float(np.interp(k, kk, zz))   # inverse of k_of
@@ -412,7 +437,8 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
         z = z_at(k); T1 = _torso_at(k, shape); y0 = float(y_ax_of(z))
         return z, float(x_ax_of(z)), y0, {n: float(v) for n, v in T1.items()}, y0 + float(T1['P'] - T1['Bp'])
     # where the organs sit along the spine varies between people and with the breath: by up to 1.2-1.5 levels either way
-    shift = dict(liver=rng.uniform(-1.2, 1.2), kidney=rng.uniform(-1.2, 1.2, 2), diaphragm=rng.uniform(-1.5, 1.5), psoas=rng.uniform(-0.8, 0.8))
+    shift = dict(liver=rng.uniform(-1.2, 1.2), kidney=rng.uniform(-1.2, 1.2, 2), diaphragm=rng.uniform(-1.5, 1.5),
+                 psoas=rng.uniform(-0.8, 0.8))
     # organs (world-aligned ellipsoids inside the body cavity): liver, kidneys, bowel gas
     organs = []
     z, x0, y0, T1, yc1 = at_k(18.2 + shift['liver'])
@@ -425,14 +451,16 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
         k = rng.uniform(19, 27); z, x0, y0, T1, yc1 = at_k(k)
         A1, B1 = T1['A'] - T1['fat'] - T1['muscle'], T1['B'] - T1['fat'] - T1['muscle']
         r = rng.uniform(4, 16) * sc
-        organs.append(((x0 + rng.uniform(-0.6, 0.6) * A1, yc1 - rng.uniform(0.2, 0.75) * B1, z), (r * rng.uniform(1, 2), r, r * rng.uniform(0.7, 1.5)), hu['air']))
+        organs.append(((x0 + rng.uniform(-0.6, 0.6) * A1, yc1 - rng.uniform(0.2, 0.75) * B1, z),
+                       (r * rng.uniform(1, 2), r, r * rng.uniform(0.7, 1.5)), hu['air']))
     Wf, Ff = _field_parts(rng, [Z, Y, X], 14.0)     # bowel versus mesenteric fat
     Wg, Fg = _field_parts(rng, [Z, Y, X], 30.0)     # slow variation of soft tissue
     thr = np.float32(1.1 - 0.45 * shape.fat)
     y_tab = float(np.max(y_ax + T['P'])) + rng.uniform(2, 25)
     # per-slice parameters, float32, shaped (z, 1, 1)
-    P = {n: f32(v)[:, None, None] for n, v in dict(k=kz, xa=x_ax, ya=y_ax, xs=x_sp, ys=y_sp, yc=yc, A=T['A'], B=T['B'], Bp=T['Bp'], fat=T['fat'],
-                                                      mus=T['muscle'], rw=T['rib_w'], bw=bw, bd=bd, ca=cav_a, cb=cav_b, cbp=cav_bp, P=T['P']).items()}
+    per_slice = dict(k=kz, xa=x_ax, ya=y_ax, xs=x_sp, ys=y_sp, yc=yc, A=T['A'], B=T['B'], Bp=T['Bp'], fat=T['fat'],
+                     mus=T['muscle'], rw=T['rib_w'], bw=bw, bd=bd, ca=cav_a, cb=cav_b, cbp=cav_bp, P=T['P'])
+    P = {n: f32(v)[:, None, None] for n, v in per_slice.items()}
     Xb, Yb = X[None, None, :], Y[None, :, None]
     tab_y = ((Y > y_tab) & (Y < y_tab + 3)) | ((Y >= y_tab + 15) & (Y < y_tab + 18))
     foam_y = (Y >= y_tab + 3) & (Y < y_tab + 15)
@@ -461,11 +489,12 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
             ix = (np.abs(X - c[0]) < semi[0] + 2); iy = (np.abs(Y - c[1]) < semi[1] + 2)
             if not ix.any() or not iy.any(): continue
             xs_, ys_ = slice(ix.argmax(), len(ix) - ix[::-1].argmax()), slice(iy.argmax(), len(iy) - iy[::-1].argmax())
-            d = np.sqrt(((X[xs_] - c[0]) / semi[0])[None, None, :] ** 2 + ((Y[ys_] - c[1]) / semi[1])[None, :, None] ** 2
+            d = np.sqrt(((X[xs_] - c[0]) / semi[0])[None, None, :] ** 2
+                        + ((Y[ys_] - c[1]) / semi[1])[None, :, None] ** 2
                         + ((Z[s] - c[2]) / semi[2])[:, None, None] ** 2) - 1
             occ = np.clip(0.5 - d * np.float32(min(semi) / cv.pv), 0, 1) * cav[:, ys_, xs_]
             sub = ct[:, ys_, xs_]; sub += occ * (np.float32(value) - sub)
-        if k1.max() > 6.3 and k1.min() < 20.5:  # lungs: inside the rib cage, beside mediastinum and spine, above the diaphragm
+        if k1.max() > 6.3 and k1.min() < 20.5:  # lungs: in the rib cage, beside mediastinum and spine
             y_post, y_ant = p['ys'] + 20 * sc, p['yc'] - p['cb'] + 4
             grow = f32(np.sqrt(_smoothstep((k1 - 6.3) / 2.2)))
             xmed = np.float32(12 * sc)
@@ -483,7 +512,8 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
             for sg in (-1, 1):
                 r2 = ((Xb - (p['xa'] + sg * (xmed + (p['rw'] - xmed) / 2))) / rx) ** 2 + ty
                 # diaphragm: dome-shaped, lower at the back, the right dome a little higher
-                lung = (r2 < 1) & (np.float32(3.2) * r2 - np.float32(1.2) * ant > k1 - np.float32(19.3 + shift['diaphragm'] - 3.2 - (0.5 if sg < 0 else 0))) & ~keep
+                dome = np.float32(19.3 + shift['diaphragm'] - 3.2 - (0.5 if sg < 0 else 0))
+                lung = (r2 < 1) & (np.float32(3.2) * r2 - np.float32(1.2) * ant > k1 - dome) & ~keep
                 ct = np.where(lung, lung_hu, ct)
         # back muscles behind the spine
         Lp = p['P'] - p['fat'] - p['bd'] / 2
@@ -493,7 +523,8 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
             r_ps = f32(np.interp(k1 - shift['psoas'], [19.2, 20, 23, 26], [0.1, 9, 22, 24]) * sc)
             for sg in (-1, 1):
                 xc = p['xs'] + sg * (p['bw'] / 2 + 0.9 * r_ps)
-                ct[(((Xb - xc) / r_ps) ** 2 + ((Yb - (np.minimum(p['ys'], p['ya']) - 2)) / (1.1 * r_ps)) ** 2 < 1) & cav] = hu['muscle']
+                y_ps = np.minimum(p['ys'], p['ya']) - 2
+                ct[(((Xb - xc) / r_ps) ** 2 + ((Yb - y_ps) / (1.1 * r_ps)) ** 2 < 1) & cav] = hu['muscle']
         if k1.max() > 8.5 and k1.min() < 22.8:  # descending aorta
             ra = np.float32(11.5 * sc)
             xa, ya = p['xs'] + np.maximum(p['bw'] * 0.3, 6), p['ys'] - p['bd'] / 2 - ra - 2
@@ -509,8 +540,15 @@ def _paint_body(cv:_Canvas, verts:list, shape:SpineShape, hu:dict, rng, table:bo
     return dict(k_of=k_of, z_at=z_at, at_k=at_k)
 
 # %% ../nbs/00c_phantoms.ipynb #a516c17e
+def _tube(pts, r:float, margin:float)->list:
+    "Union items (see `_Canvas.union_sdf`) of a tube of radius r (mm) along a polyline of world points (N, 3)."
+    I = np.eye(3)
+    return [(np.minimum(p, q) - r - margin, np.maximum(p, q) + r + margin,
+             lambda u, v, w, q=q - p: _sd_capsule(u, v, w, (0, 0, 0), q, r), p, I) for p, q in zip(pts[:-1], pts[1:])]
+
+# %% ../nbs/00c_phantoms.ipynb #f28e670c
 def _paint_discs(cv:_Canvas, verts:list, hu_disc:float):
-    "Intervertebral discs: elliptic cylinders from body centre to body centre, painted before the vertebrae, which cover all but the gap."
+    "Intervertebral discs: elliptic cylinders between body centres, painted before the bodies cover all but the gap."
     for up, lo in zip(verts[:-1], verts[1:]):
         if up.label == 1 or (up.label == 26 and lo.label == 26): continue
         R = _polar((up.frame + lo.frame) / 2)
@@ -518,28 +556,25 @@ def _paint_discs(cv:_Canvas, verts:list, hu_disc:float):
         c = (up.centre_xyz_mm + lo.centre_xyz_mm) / 2 + R[1] * vc
         hh = float(np.linalg.norm(up.centre_xyz_mm - lo.centre_xyz_mm)) / 2
         a = 0.96 * (up.size['body_w'] + lo.size['body_w']) / 4; b = 0.96 * (up.size['body_d'] + lo.size['body_d']) / 4
-        part = (lambda u, v, w, a=a, b=b, hh=hh: _sd_ellipse_prism(u, v, w, a, b, hh, round_mm=2.0), (0, 0, 0), (a, b, hh + 2))
+        part = (lambda u, v, w, a=a, b=b, hh=hh: _sd_ellipse_prism(u, v, w, a, b, hh, round_mm=2.0), (0, 0, 0),
+                (a, b, hh + 2))
         cv.paint(c, R, [part], hu=hu_disc)
-
-def _tube(pts, r:float, margin:float)->list:
-    "Union items (see `_Canvas.union_sdf`) of a tube of radius r (mm) along a polyline of world points (N, 3)."
-    I = np.eye(3)
-    return [(np.minimum(p, q) - r - margin, np.maximum(p, q) + r + margin,
-             lambda u, v, w, q=q - p: _sd_capsule(u, v, w, (0, 0, 0), q, r), p, I) for p, q in zip(pts[:-1], pts[1:])]
 
 # %% ../nbs/00c_phantoms.ipynb #7f273b19
 def _rib_joints(vt:Vertebra)->list:
-    "World positions of the joints of a thoracic vertebra's two ribs: [(head at the body, tubercle at the transverse process or None)]."
+    "World positions of the joints of its two ribs: [(head at the body, tubercle at its process or None)]."
     m = template_measures(vt.template)
     to_world = lambda q: vt.centre_xyz_mm + vt.frame.T @ (vt.affine @ np.asarray(q, float))
-    return [(to_world(m.costal_uvw[i]), None if vt.label in (18, 19, 28) else to_world(m.tp_tip_uvw[i])) for i in (0, 1)]
+    return [(to_world(m.costal_uvw[i]), None if vt.label in (18, 19, 28) else to_world(m.tp_tip_uvw[i]))
+            for i in (0, 1)]
 
 def _rib_paths(vt:Vertebra, geo:dict, shape:SpineShape)->list:
-    "Centre lines (world mm) of the two ribs of a thoracic vertebra, and of their costal cartilages: [(bone, cartilage|None, radius)]."
+    "Centre lines (world mm) of a thoracic vertebra's two ribs and their cartilages: [(bone, cartilage|None, radius)]."
     k, sc = vt.k, shape.scale
     R = vt.frame
     rr = float(np.interp(k, [7, 15, 18], [4.5, 4.5, 3.5])) * sc
-    drop = np.interp(k, [7, 8, 10, 14, 17, 18.5], [12, 30, 50, 60, 45, 35]) * sc * shape.rib_drop   # how steeply the ribs fall: varies between people
+    # how steeply the ribs fall: it varies between people
+    drop = np.interp(k, [7, 8, 10, 14, 17, 18.5], [12, 30, 50, 60, 45, 35]) * sc * shape.rib_drop
     phi_end = np.radians(np.interp(k, [7, 8, 13, 15, 16, 17, 18, 18.5], [-70, -80, -80, -60, -40, -5, 25, 40]))
     z_t, x_ax, y_ax, T, yc = geo['at_k'](k)
     y_ant = yc - (T['B'] - T['fat'] - T['muscle']) + 4
@@ -549,7 +584,7 @@ def _rib_paths(vt:Vertebra, geo:dict, shape:SpineShape)->list:
         head = head + R[0] * sg * 0.6 * rr            # the head sits against the body, not in it
         if tub is None:                              # T11, T12 (T13): no joint with the transverse process
             tub = head + R.T @ np.array([sg * 22, 14, -4]) * sc
-        else: tub = tub + R.T @ np.array([sg * 0.3 * rr, -0.6 * rr, -0.4 * rr])   # the tubercle in front of and below the tip
+        else: tub = tub + R.T @ np.array([sg * 0.3 * rr, -0.6 * rr, -0.4 * rr])   # the tubercle: before, below the tip
         xmed, rw = 12 * sc, max(T['rib_w'], 30 * sc)
         xe, rx = (xmed + rw) / 2, (rw - xmed) / 2
         y_post = tub[1] + 8 * sc
@@ -580,7 +615,7 @@ def _plate(p0, p1, p2, t:float, m:float)->list:
     E = [p1 - p0, p2 - p0]
     G = np.array([[E[0] @ E[0], E[0] @ E[1]], [E[1] @ E[0], E[1] @ E[1]]]); Gi = np.linalg.inv(G)
     I = np.eye(3)
-    def sdf(u, v, w):   # distance to the plane (minus t/2) where the foot point is inside the triangle; edges round it off
+    def sdf(u, v, w):   # distance to the plane (less t/2) where the foot point is in the triangle; edges round it off
         q = np.stack([u, v, w], -1) - p0
         h = q @ n
         ab = (q @ np.stack(E, 1)) @ Gi.T
@@ -592,6 +627,7 @@ def _plate(p0, p1, p2, t:float, m:float)->list:
     lo, hi = np.minimum(np.minimum(p0, p1), p2) - t - m, np.maximum(np.maximum(p0, p1), p2) + t + m
     return [(lo, hi, sdf, np.zeros(3), I)]
 
+# %% ../nbs/00c_phantoms.ipynb #5feea777
 def _shoulders(geo:dict, sc:float, m:float)->list:
     "Shoulder blades (plates behind the rib cage, with their spine) and collarbones: union items."
     out = []
@@ -606,7 +642,9 @@ def _shoulders(geo:dict, sc:float, m:float)->list:
         out.append(_tube(np.stack([np.array([x9 + sg * 70 * sc, back(y9) + 6 * sc, z9]), acrom]), 5.0 * sc, m))
         z73, x73, _, T73, yc73 = at(7.3)
         y_ant = yc73 - (T73['B'] - T73['fat'] - T73['muscle']) + 8 * sc
-        out.append(_tube(np.stack([np.array([x73 + sg * 18 * sc, y_ant, z73]), np.array([x73 + sg * 75 * sc, y_ant - 5 * sc, z73 + 12 * sc]), acrom]), 6.0 * sc, m))
+        collarbone = [np.array([x73 + sg * 18 * sc, y_ant, z73]),
+                      np.array([x73 + sg * 75 * sc, y_ant - 5 * sc, z73 + 12 * sc]), acrom]
+        out.append(_tube(np.stack(collarbone), 6.0 * sc, m))
     return out
 
 def _paint_ribcage_and_pelvis(cv:_Canvas, verts:list, geo:dict, shape:SpineShape, hu:dict):
@@ -628,7 +666,8 @@ def _paint_ribcage_and_pelvis(cv:_Canvas, verts:list, geo:dict, shape:SpineShape
             y_ant = yc - (T['B'] - T['fat'] - T['muscle']) + 4
             c = np.array([x0, y_ant + 2 * sc + hd * sc, (z0 + z1) / 2])
             half = np.array([hw * sc, hd * sc, abs(z0 - z1) / 2])
-            objects.append([(c - half - m, c + half + m, lambda u, v, w, half=half: _sd_box(u, v, w, (0, 0, 0), I, half, 3.0), c, I)])
+            box = lambda u, v, w, half=half: _sd_box(u, v, w, (0, 0, 0), I, half, 3.0)
+            objects.append([(c - half - m, c + half + m, box, c, I)])
     if geo['z_at'](15) < zhi + 60 and geo['z_at'](5) > zlo - 60: objects += _shoulders(geo, sc, m)
     s1 = next((v for v in verts if v.label == 26), None)
     if s1 is not None and s1.centre_xyz_mm[2] - 200 * sc < zhi and s1.centre_xyz_mm[2] + 80 * sc > zlo:
@@ -637,14 +676,14 @@ def _paint_ribcage_and_pelvis(cv:_Canvas, verts:list, geo:dict, shape:SpineShape
         xj = s['body_w'] / 2 + s['ala'] - 3 * sc               # sacroiliac joint, lateral distance from the midline
         yj = c1[1] + 0.15 * s['body_d'] / 2 + 4 * sc
         xl = max(xj + 40 * sc, 118 * sc)                        # iliac crest: lateral extreme
-        phi_j, phi_a = np.radians(65), np.radians(-15)        # the wing runs on an ellipse from the joint (phi_j) to the front (phi_a)
+        phi_j, phi_a = np.radians(65), np.radians(-15)        # the wing's ellipse: from the joint (phi_j) to the front
         rx0, ry0 = (xl - xj) / (1 - np.cos(phi_j)), 75 * sc
         xe0, ye0 = xl - rx0, (yj - c1[1]) - ry0 * np.sin(phi_j)   # ellipse centre relative to S1
         z_bot = zc - 85 * sc
         crest_phi, crest_z = np.array([phi_a, 0, 0.5, 0.9, phi_j + 0.1]), np.array([25, 45, 55, 45, 10]) * sc
         head_r = 23 * sc
         for sg in (-1, 1):
-            def ilium(u, v, w, sg=sg):  # a curved plate from the sacroiliac joint round to the front, narrowing downwards into a bowl
+            def ilium(u, v, w, sg=sg):  # a curved plate from the sacroiliac joint to the front, narrowing into a bowl
                 g = 0.55 + 0.45 * _smoothstep((w - (z_bot - zc)) / (70 * sc))
                 rx, ry = rx0 * g, ry0 * g
                 th = (7 + 12 * (1 - _smoothstep((w - (z_bot - zc)) / (50 * sc)))) * sc
@@ -652,13 +691,15 @@ def _paint_ribcage_and_pelvis(cv:_Canvas, verts:list, geo:dict, shape:SpineShape
                 d = np.abs(_sd_ellipse2(xp, vv, rx, ry)) - th / 2
                 phi = np.arctan2(vv / ry, xp / rx)
                 d = np.maximum(d, np.maximum(crest_phi[0] - phi, phi - crest_phi[-1]) * np.float32(60 * sc))
-                return np.maximum(d, np.maximum(w - np.interp(phi, crest_phi, crest_z).astype(np.float32), (z_bot - zc) - w))
+                crest = np.interp(phi, crest_phi, crest_z).astype(np.float32)
+                return np.maximum(d, np.maximum(w - crest, (z_bot - zc) - w))
             lo = np.array([c1[0] + min(sg * (xj - 25), sg * (xl + 15)), c1[1] + ye0 - ry0 - 15, z_bot - 5])
             hi = np.array([c1[0] + max(sg * (xj - 25), sg * (xl + 15)), yj + 20, zc + 65 * sc])
             objects.append([(lo, hi, ilium, c1, I)])
-            hc = np.array([c1[0] + sg * 88 * sc, c1[1] + ye0 - 0.55 * ry0, z_bot - 5 * sc])   # femoral head, neck and shaft
+            hc = np.array([c1[0] + sg * 88 * sc, c1[1] + ye0 - 0.55 * ry0, z_bot - 5 * sc])   # femur: head, neck, shaft
             neck_end = hc + np.array([sg * 45 * sc, 8 * sc, -35 * sc])
-            objects.append([(hc - head_r - m, hc + head_r + m, lambda u, v, w: np.sqrt(u * u + v * v + w * w) - head_r, hc, I)]
+            ball = lambda u, v, w: np.sqrt(u * u + v * v + w * w) - head_r
+            objects.append([(hc - head_r - m, hc + head_r + m, ball, hc, I)]
                            + _tube(np.stack([hc, neck_end, neck_end + np.array([0, 0, -90 * sc])]), 15 * sc, m))
     for items in objects:
         res = cv.union_sdf(items)
@@ -683,35 +724,45 @@ class Phantom:
     centroids_xyz_mm: dict      # VerSe label -> (3,) world LPS mm of the vertebral-body centre
     info: dict = field(default_factory=dict)  # how it was drawn: labels, spacing, orientation, shape, ...
 
+# %% ../nbs/00c_phantoms.ipynb #542d29dc
 def _appearance(rng)->dict:
-    "Tissue values (HU) and bone structure of one case, drawn from wide ranges so that no network can lean on exact values."
+    "Tissue values (HU) and bone structure of one case, from ranges so wide that no network can lean on exact values."
     con = bool(rng.random() < 0.35)   # contrast medium in the vessels and organs
     marrow = float(np.exp(rng.uniform(np.log(45), np.log(330))))   # trabecular bone: osteoporotic to young
-    hu = dict(air=rng.uniform(-1010, -960), fat=rng.uniform(-130, -60), muscle=rng.uniform(20, 75), soft=rng.uniform(15, 60),
-              lung=rng.uniform(-920, -760), liver=rng.uniform(40, 75) + 50 * con, kidney=rng.uniform(25, 40) + 140 * con,
-              aorta=rng.uniform(150, 400) if con else rng.uniform(30, 55), disc=rng.uniform(50, 130), csf=rng.uniform(0, 35),
-              marrow=marrow, marrow_sd=rng.uniform(0.04, 0.15), cortex=rng.uniform(700, 1700), cortex_mm=rng.uniform(0.6, 1.5), arch_add=rng.uniform(150, 450),
-              texture=rng.uniform(0.12, 0.45), rib_marrow=marrow + rng.uniform(100, 350), cartilage=rng.uniform(60, 160))
+    hu = dict(air=rng.uniform(-1010, -960), fat=rng.uniform(-130, -60), muscle=rng.uniform(20, 75),
+              soft=rng.uniform(15, 60), lung=rng.uniform(-920, -760), liver=rng.uniform(40, 75) + 50 * con,
+              kidney=rng.uniform(25, 40) + 140 * con, aorta=rng.uniform(150, 400) if con else rng.uniform(30, 55),
+              disc=rng.uniform(50, 130), csf=rng.uniform(0, 35), marrow=marrow, marrow_sd=rng.uniform(0.04, 0.15),
+              cortex=rng.uniform(700, 1700), cortex_mm=rng.uniform(0.6, 1.5), arch_add=rng.uniform(150, 450),
+              texture=rng.uniform(0.12, 0.45), rib_marrow=marrow + rng.uniform(100, 350),
+              cartilage=rng.uniform(60, 160))
     return dict(hu=hu, contrast=con, texture_mm=rng.uniform(0.6, 2.0))
 
 def _scanner_params(rng)->dict:
-    "The scanner of one case: reconstruction kernel (point spread, edge enhancement, noise that goes with them), grain, HU offset and gain, round field of view, metal."
-    sharp = rng.random()   # 0: a soft kernel (wide point spread, little noise); 1: a sharp bone kernel (narrow, edges overshoot, much noise)
+    "The scanner of one case: kernel (point spread, edges, noise), grain, HU offset and gain, round view, metal."
+    # 0: a soft kernel (wide point spread, little noise); 1: a sharp bone kernel (narrow, edges overshoot, much noise)
+    sharp = rng.random()
     noise = float(np.exp(np.log(8) + np.log(170 / 8) * np.clip(0.65 * sharp + 0.35 * rng.random(), 0, 1)))
-    return dict(sharp=sharp, psf_mm=0.9 - 0.6 * sharp, edge=0.8 * sharp ** 2, slice_psf=rng.uniform(0.3, 0.55), noise_hu=noise,
-                grain=rng.uniform(0, 1.2, 3), streak_axis=int(rng.integers(3)), streaky=bool(rng.random() < 0.3), offset_hu=rng.uniform(-40, 40),
-                gain=rng.uniform(0.92, 1.08), round_fov=bool(rng.random() < 0.25), round_r=rng.uniform(0.45, 0.6), metal=bool(rng.random() < 0.04))
+    return dict(sharp=sharp, psf_mm=0.9 - 0.6 * sharp, edge=0.8 * sharp ** 2, slice_psf=rng.uniform(0.3, 0.55),
+                noise_hu=noise,
+                grain=rng.uniform(0, 1.2, 3), streak_axis=int(rng.integers(3)), streaky=bool(rng.random() < 0.3),
+                offset_hu=rng.uniform(-40, 40), gain=rng.uniform(0.92, 1.08), round_fov=bool(rng.random() < 0.25),
+                round_r=rng.uniform(0.45, 0.6), metal=bool(rng.random() < 0.04))
 
 def _draw_case(rng, stats)->dict:
     "The case's own choices: variants, the labelled run (a real scan's), grid, orientation, field of view, crop."
-    run = stats.coverage[rng.choice(len(stats.coverage), p=np.array([c[2] for c in stats.coverage], float) / sum(c[2] for c in stats.coverage))]
-    crop = rng.random(3)   # a third of the scans are cropped further: a part of a real scan's run, at least 3 vertebrae long
+    weights = np.array([c[2] for c in stats.coverage], float) / sum(c[2] for c in stats.coverage)
+    run = stats.coverage[rng.choice(len(stats.coverage), p=weights)]
+    crop = rng.random(3)   # a third of the scans are cropped further: part of a real scan's run, at least 3 vertebrae
     thin = float(np.exp(rng.uniform(np.log(0.3), np.log(1.2))))
-    return dict(t13=bool(rng.random() < max(stats.t13_rate, 0.02)), l6=bool(rng.random() < stats.l6_rate), run=run[:2], crop=crop,
-                thin_mm=round(thin, 3), thick_mm=float(rng.choice(SLICE_SPACINGS)), slice_axis=SLICE_AXES[rng.choice(3, p=_SLICE_AXIS_P)],
-                orientation=ORIENTATIONS[rng.choice(len(ORIENTATIONS), p=_ORIENTATION_P)], fov='spine' if rng.random() < 0.55 else 'torso',
-                edge_frac=rng.uniform(0.2, 0.9, 2), wx=rng.uniform(60, 200), wy=rng.uniform(90, 240), jx=rng.uniform(-12, 12),
-                jy=rng.uniform(-0.05, 0.25), margins=rng.uniform(5, 40, 3), offset=rng.uniform([-40, -60, -900], [40, 40, 300]),
+    return dict(t13=bool(rng.random() < max(stats.t13_rate, 0.02)), l6=bool(rng.random() < stats.l6_rate), run=run[:2],
+                crop=crop, thin_mm=round(thin, 3), thick_mm=float(rng.choice(SLICE_SPACINGS)),
+                slice_axis=SLICE_AXES[rng.choice(3, p=_SLICE_AXIS_P)],
+                orientation=ORIENTATIONS[rng.choice(len(ORIENTATIONS), p=_ORIENTATION_P)],
+                fov='spine' if rng.random() < 0.55 else 'torso',
+                edge_frac=rng.uniform(0.2, 0.9, 2), wx=rng.uniform(60, 200), wy=rng.uniform(90, 240),
+                jx=rng.uniform(-12, 12), jy=rng.uniform(-0.05, 0.25), margins=rng.uniform(5, 40, 3),
+                offset=rng.uniform([-40, -60, -900], [40, 40, 300]),
                 fat=rng.uniform(0.4, 2.2), rib_drop=rng.uniform(0.7, 1.3))
 
 # %% ../nbs/00c_phantoms.ipynb #51906d31
@@ -730,8 +781,9 @@ def _blur(a:np.ndarray, sig_zyx)->np.ndarray:
         if s >= 0.3: a[...] = ndimage.gaussian_filter1d(a, s, axis=ax, mode='nearest', truncate=3.5)
     return a
 
+# %% ../nbs/00c_phantoms.ipynb #55d15292
 def _scanner(cv:_Canvas, sc:dict, thick_axis:int, rng)->np.ndarray:
-    "The scan of the canvas: point spread (wider across thick slices), correlated noise, gain and offset, round field of view; int16 HU in [-1024, 3071]."
+    "The scan of the canvas: point spread, correlated noise, gain and offset, round view; int16 HU in [-1024, 3071]."
     sp = cv.spacing[::-1]                                   # (z, y, x) mm
     psf = np.where(np.arange(3) == 2 - thick_axis, sc['slice_psf'] * sp, sc['psf_mm']) / sp   # voxels
     ct = _blur(cv.ct, psf)
@@ -767,37 +819,46 @@ def _check_options(labels, spacing_xyz_mm, size_xyz, fov, scale, max_mvox, noise
     "Refuse options out of range before any work, with one clear message."
     if labels is not None:
         bad = [l for l in labels if int(l) not in data.VERTEBRA_NAMES or int(l) == 27]
-        if bad: raise ValueError(f'labels {bad}: unknown; use VerSe labels 1-26 and 28 (1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 26 sacrum, 28 T13)')
+        if bad: raise ValueError(f'labels {bad}: unknown; use VerSe labels 1-26 and 28 '
+                                 '(1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 26 sacrum, 28 T13)')
     if spacing_xyz_mm is not None:
         s = np.asarray(spacing_xyz_mm, float)
         if s.shape != (3,) or not np.all(np.isfinite(s)) or np.any(s <= 0) or np.any(s > 10):
             raise ValueError(f'spacing_xyz_mm {spacing_xyz_mm}: give three spacings in mm, each in (0, 10]')
     if size_xyz is not None:
         n = np.asarray(size_xyz)
-        if n.shape != (3,) or np.any(n < 8) or np.any(n != np.round(n)): raise ValueError(f'size_xyz {size_xyz}: give three whole voxel counts of at least 8')
+        if n.shape != (3,) or np.any(n < 8) or np.any(n != np.round(n)):
+            raise ValueError(f'size_xyz {size_xyz}: give three whole voxel counts of at least 8')
         ext = (n - 1) * (np.asarray(spacing_xyz_mm, float) if spacing_xyz_mm is not None else 1.0)
-        if np.any(ext < 20): raise ValueError(f'size_xyz {size_xyz}: the field of view ({", ".join(f"{e:.0f}" for e in ext)} mm) is smaller than one vertebra (20 mm)')
+        if np.any(ext < 20):
+            raise ValueError(f'size_xyz {size_xyz}: the field of view ({", ".join(f"{e:.0f}" for e in ext)} mm) '
+                             'is smaller than one vertebra (20 mm)')
     if fov is not None and fov not in FOVS: raise ValueError(f"fov {fov!r}: use 'spine' or 'torso'")
-    if scale is not None and not 0.6 <= scale <= 1.5: raise ValueError(f'scale {scale}: use a patient size factor in [0.6, 1.5]')
-    if max_mvox is not None and not max_mvox >= 0.01: raise ValueError(f'max_mvox {max_mvox}: must be at least 0.01 (million voxels)')
-    if noise_hu is not None and not 0 <= noise_hu <= 500: raise ValueError(f'noise_hu {noise_hu}: use a noise level in [0, 500] HU')
+    if scale is not None and not 0.6 <= scale <= 1.5:
+        raise ValueError(f'scale {scale}: use a patient size factor in [0.6, 1.5]')
+    if max_mvox is not None and not max_mvox >= 0.01:
+        raise ValueError(f'max_mvox {max_mvox}: must be at least 0.01 (million voxels)')
+    if noise_hu is not None and not 0 <= noise_hu <= 500:
+        raise ValueError(f'noise_hu {noise_hu}: use a noise level in [0, 500] HU')
 
 # %% ../nbs/00c_phantoms.ipynb #fb314261
 def _paint_canal(cv:_Canvas, verts:list, hu_csf:float):
-    "The spinal canal's contents (cord and fluid) as a tube through the canals of the vertebrae, painted before the bone."
+    "The spinal canal's contents (cord and fluid): a tube through the canals of the vertebrae, painted before the bone."
     pts, radii = [], []
     for vt in verts:
         if vt.template is None: continue
         m = template_measures(vt.template)
-        pts.append(vt.centre_xyz_mm + vt.frame.T @ (vt.affine @ m.canal_uvw)); radii.append(0.8 * min(m.canal_half_uv) * vt.affine[0, 0])
+        pts.append(vt.centre_xyz_mm + vt.frame.T @ (vt.affine @ m.canal_uvw))
+        radii.append(0.8 * min(m.canal_half_uv) * vt.affine[0, 0])
     if len(pts) < 2: return
     r = float(np.median(radii)); pts = np.array(pts)
     ext = pts[-1] + (pts[-1] - pts[-2])   # on into the sacrum
     res = cv.union_sdf(_tube(np.concatenate([pts, ext[None]]), r, cv.pv + 1))
     if res is not None: cv.paint_sdf(*res, hu=hu_csf)
 
+# %% ../nbs/00c_phantoms.ipynb #2cf3958c
 def _metal(cv:_Canvas, verts:list, labelled:list, rng)->list:
-    "Pedicle screws (two per vertebra) and rods along a few neighbouring labelled vertebrae: world segments (start, end, radius) painted as metal."
+    "Pedicle screws (two per vertebra) and rods along a few labelled vertebrae, painted: [(start, end, radius)]."
     cand = [v for v in verts if v.template is not None and v.label in labelled and v.label >= 8]
     if len(cand) < 2: return []
     n = int(rng.integers(2, min(6, len(cand)) + 1)); i0 = int(rng.integers(0, len(cand) - n + 1))
@@ -819,7 +880,8 @@ def _streaks(cv:_Canvas, segs:list, rng):
     "Dark and bright streaks from metal across each axial slice it is in (added to the CT before the scanner)."
     X, Y, Z = cv.axes
     pts = np.concatenate([np.linspace(p, q, 8) for p, q, _ in segs])
-    amp = rng.uniform(150, 600); angles = rng.uniform(0, np.pi, int(rng.integers(4, 9))); signs = rng.choice([-1, 1], len(angles))
+    amp = rng.uniform(150, 600); angles = rng.uniform(0, np.pi, int(rng.integers(4, 9)))
+    signs = rng.choice([-1, 1], len(angles))
     for iz, z in enumerate(Z):
         near = pts[np.abs(pts[:, 2] - z) < 3]
         if not len(near): continue
@@ -836,7 +898,7 @@ def _streaks(cv:_Canvas, segs:list, rng):
 ANCHORS = (2, 19, 20, 26)  # C2, T12 and L1 (the last rib), the sacrum: where a reader starts counting vertebrae
 
 def _cropped_run(seq:list, i0:int, i1:int, u)->tuple|None:
-    "A part (at least 3 vertebrae) of the run seq[i0:i1 + 1] that keeps one of its anchors; u: three uniform numbers. None if the run has no anchor."
+    "Part (3 vertebrae or more) of the run seq[i0:i1 + 1] keeping an anchor; u: 3 uniform numbers; None: no anchor."
     n = 3 + int(u[1] * (i1 - i0 - 1)) if i1 - i0 >= 3 else None
     if n is None: return None
     starts = [a for a in range(i0, i1 - n + 2) if any(l in ANCHORS for l in seq[a:a + n])]
@@ -844,13 +906,14 @@ def _cropped_run(seq:list, i0:int, i1:int, u)->tuple|None:
     a = starts[int(u[2] * len(starts))]
     return a, a + n - 1
 
+# %% ../nbs/00c_phantoms.ipynb #ced2aad2
 def _grid_spacing(c:dict)->np.ndarray:
     "(x, y, z) spacing of the case: thin in-plane, thick along its slice axis."
     s = np.full(3, c['thin_mm']); s['xyz'.index(c['slice_axis'])] = max(c['thick_mm'], c['thin_mm'])
     return s
 
 def _coarsen(spacing:np.ndarray, width:np.ndarray, max_mvox:float, thick_axis:int)->tuple:
-    "Coarser spacing for a grid over max_mvox million voxels: the thin axes up to 1.5 mm, then the thick one up to 3 mm, then all alike."
+    "Coarser spacing for a grid over max_mvox million voxels: thin axes to 1.5 mm, the thick one to 3 mm, then all."
     n = np.maximum(np.round(width / spacing).astype(int) + 1, 8)
     thin = [a for a in range(3) if a != thick_axis]
     for axes, cap in ((thin, 1.5), ([thick_axis], 3.0), ([0, 1, 2], np.inf)):
@@ -861,15 +924,35 @@ def _coarsen(spacing:np.ndarray, width:np.ndarray, max_mvox:float, thick_axis:in
             spacing[axes] = np.round(new, 4); n = np.maximum(np.round(width / spacing).astype(int) + 1, 8)
     return spacing, n
 
+# %% ../nbs/00c_phantoms.ipynb #4973b444
+def _run_in_view(seq:list, # the spine's labels, top to bottom (spine_sequence)
+                 c:dict, # the case's choices (_draw_case)
+                 labels:list|None, # a run forced by the caller, or None
+                )->tuple: # (first index, last index) into seq, and whether the scan goes on through the sacrum
+    "The run of labelled vertebrae a case shows."
+    show_sacrum = False
+    if labels is not None: i0, i1 = _check_run(labels, seq)
+    else:
+        first, last = c['run']
+        l6 = 25 in seq
+        last = 25 if (last == 24 and l6) else (24 if last == 25 and not l6 else last)
+        i0, i1 = seq.index(first), seq.index(last)
+        part = _cropped_run(seq, i0, i1, c['crop']) if c['crop'][0] < 1 / 3 else None
+        if part is not None: i0, i1 = part
+        elif seq[i1] in (24, 25) and c['edge_frac'][1] > 0.5: show_sacrum = True   # most lumbar scans show the sacrum
+    return i0, i1, show_sacrum
+
 # %% ../nbs/00c_phantoms.ipynb #92920dee
 def make_phantom(seed:int, # random seed: the same seed gives the same phantom, byte for byte
-                 labels:list|None=None, # force this contiguous run of VerSe labels into view; 25 (L6) or 28 (T13) in it adds that vertebra
+                 # force this contiguous run of VerSe labels into view; 25 (L6) or 28 (T13) in it adds that vertebra
+                 labels:list|None=None,
                  spacing_xyz_mm:tuple|None=None, # force the voxel spacing (x, y, z) of the canonical LPS grid, mm
                  size_xyz:tuple|None=None, # force the grid size (x, y, z) in voxels, centred on the run
                  orientation:str|None=None, # force the stored orientation, e.g. 'LPS', 'RAS', 'PIR'
-                 fov:str|None=None, # 'spine' (a crop around the spine, as many VerSe scans) or 'torso' (the whole cross-section)
+                 fov:str|None=None, # 'spine' (a crop around the spine, as many VerSe scans) or 'torso' (the body)
                  scale:float|None=None, # force the patient size factor (1 = the average of the real spines)
-                 max_mvox:float|None=None, # largest grid in millions of voxels: bigger draws get a coarser spacing (ignored with size_xyz)
+                 # largest grid in millions of voxels: bigger draws get a coarser spacing (ignored with size_xyz)
+                 max_mvox:float|None=None,
                  noise_hu:float|None=None, # force the noise level (std in HU; drawn from 8-170 otherwise)
                 )->Phantom:
     "A random synthetic spine CT built from real anatomy, its VerSe label map and vertebral-body centroids."
@@ -877,29 +960,23 @@ def make_phantom(seed:int, # random seed: the same seed gives the same phantom, 
     if orientation is not None: orientation = data.check_orientation_code(orientation)
     stats = load_spine_statistics()
     r_case, r_spine, r_look, r_scan, r_paint = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
-    c, look, sc = _draw_case(r_case, stats), _appearance(r_look), _scanner_params(r_scan)   # every choice first: forcing one keeps the others
+    # every choice first, each from its own stream: forcing one keeps the others
+    c, look, sc = _draw_case(r_case, stats), _appearance(r_look), _scanner_params(r_scan)
     if noise_hu is not None: sc['noise_hu'] = float(noise_hu)
     t13, l6 = (28 in labels, 25 in labels) if labels is not None else (c['t13'], c['l6'])
-    show_sacrum = False
     seq = spine_sequence(t13, l6)
     verts, shape = _build_spine(seq, r_spine, scale)
     shape.fat, shape.rib_drop = c['fat'], c['rib_drop']
     for v in verts: v.centre_xyz_mm = v.centre_xyz_mm + c['offset']
     unit = {lab: next(v for v in verts if v.label == lab) for lab in seq}   # the sacrum's unit is S1
-    if labels is not None: i0, i1 = _check_run(labels, seq)
-    else:
-        first, last = c['run']
-        last = 25 if (last == 24 and l6) else (24 if last == 25 and not l6 else last)
-        i0, i1 = seq.index(first), seq.index(last)
-        part = _cropped_run(seq, i0, i1, c['crop']) if c['crop'][0] < 1 / 3 else None
-        if part is not None: i0, i1 = part
-        elif seq[i1] in (24, 25) and c['edge_frac'][1] > 0.5: show_sacrum = True   # most lumbar scans show the sacrum (unlabelled)
+    i0, i1, show_sacrum = _run_in_view(seq, c, labels)
     mode = fov or c['fov']
     cz = [unit[l].centre_xyz_mm[2] for l in seq]
     fr = c['edge_frac']
     z_top = cz[i0] + fr[0] * (cz[i0 - 1] - cz[i0]) if i0 > 0 else cz[i0] + 10 + 30 * fr[0]
     i_bot = len(seq) - 1 if show_sacrum else i1
-    z_bot = cz[i_bot] - fr[1] * (cz[i_bot] - cz[i_bot + 1]) if i_bot < len(seq) - 1 else cz[i_bot] - (30 + 90 * fr[1])
+    z_bot = (cz[i_bot] - fr[1] * (cz[i_bot] - cz[i_bot + 1]) if i_bot < len(seq) - 1
+             else cz[i_bot] - (30 + 90 * fr[1]))
     run_xy = np.array([unit[l].centre_xyz_mm[:2] for l in seq[i0:i1 + 1]]).mean(0)
     thick_axis = 'xyz'.index(c['slice_axis'])
     spacing = np.array(spacing_xyz_mm, float) if spacing_xyz_mm is not None else _grid_spacing(c)
@@ -909,12 +986,14 @@ def make_phantom(seed:int, # random seed: the same seed gives the same phantom, 
         centre = np.array([run_xy[0], run_xy[1] + 0.2 * width[1], (cz[i0] + cz[i1]) / 2])
     else:
         if mode == 'spine':
-            width = np.array([c['wx'], c['wy'], z_top - z_bot]); centre = np.array([run_xy[0] + c['jx'], run_xy[1] + c['jy'] * c['wy'], (z_top + z_bot) / 2])
+            width = np.array([c['wx'], c['wy'], z_top - z_bot])
+            centre = np.array([run_xy[0] + c['jx'], run_xy[1] + c['jy'] * c['wy'], (z_top + z_bot) / 2])
         else:
             _, _, y_of = _level_map([v for v in verts if v.k <= 23.5])
             zs = np.linspace(z_bot, z_top, 50); T = _torso_at(_level_map(verts)[0](zs), shape)
             y0 = y_of(zs) + T['P']
-            y_front, y_back = float(np.min(y0 - T['Bp'] - T['B'])) - c['margins'][1], float(np.max(y0)) + 25 + c['margins'][2]
+            y_front = float(np.min(y0 - T['Bp'] - T['B'])) - c['margins'][1]
+            y_back = float(np.max(y0)) + 25 + c['margins'][2]
             width = np.array([2 * (float(np.max(T['A'])) + c['margins'][0]), y_back - y_front, z_top - z_bot])
             centre = np.array([run_xy[0], (y_front + y_back) / 2, (z_top + z_bot) / 2])
         if max_mvox is not None: spacing, n = _coarsen(spacing, width, max_mvox, thick_axis)
@@ -924,32 +1003,39 @@ def make_phantom(seed:int, # random seed: the same seed gives the same phantom, 
     def inside(p):   # labelled: vertebrae whose body centre lies inside the grid (half a voxel in from the border)
         i = (p - origin) / spacing
         return bool(np.all(i >= 0.5) and np.all(i <= n - 1.5))
-    labelled = [l for l in seq if inside(unit[l].centre_xyz_mm) and (l != 26 or 26 in seq[i0:i1 + 1])]   # the sacrum only when asked
+    labelled = [l for l in seq if inside(unit[l].centre_xyz_mm)
+                and (l != 26 or 26 in seq[i0:i1 + 1])]   # the sacrum only when asked
     hu = look['hu']
     geo = _paint_body(cv, verts, shape, hu, r_paint, table=(mode == 'torso'))
     _paint_canal(cv, verts, hu['csf'])
     _paint_discs(cv, verts, hu['disc'])
     _paint_ribcage_and_pelvis(cv, verts, geo, shape, hu)
     for vt in verts:
-        bone = dict(marrow=hu['marrow'] * (1 + hu['marrow_sd'] * r_paint.standard_normal()) * (1.15 if vt.k < 7 else 1.0),
-                    cortex=hu['cortex'], cortex_mm=hu['cortex_mm'], texture=hu['texture'])
+        marrow = hu['marrow'] * (1 + hu['marrow_sd'] * r_paint.standard_normal()) * (1.15 if vt.k < 7 else 1.0)
+        bone = dict(marrow=marrow, cortex=hu['cortex'], cortex_mm=hu['cortex_mm'], texture=hu['texture'])
         parts = [_template_part(vt, r_paint)] if vt.template is not None else _sacrum_parts(vt)
         dens = _arch_density(vt, 1 + hu['arch_add'] / max(bone['marrow'], 20.0)) if vt.template is not None else None
-        cv.paint(vt.centre_xyz_mm, vt.frame, parts, bone=bone, label=vt.label if vt.label in labelled else 0, density=dens)
+        cv.paint(vt.centre_xyz_mm, vt.frame, parts, bone=bone, label=vt.label if vt.label in labelled else 0,
+                 density=dens)
     segs = _metal(cv, verts, labelled, r_paint) if sc['metal'] else []
     if segs: _streaks(cv, segs, r_paint)
     ct = _scanner(cv, sc, thick_axis, r_paint)
     code = orientation or c['orientation']
     def image(arr):
-        img = sitk.GetImageFromArray(arr); img.SetSpacing(tuple(float(s) for s in spacing)); img.SetOrigin(tuple(float(o) for o in origin))
+        img = sitk.GetImageFromArray(arr)
+        img.SetSpacing(tuple(float(s) for s in spacing)); img.SetOrigin(tuple(float(o) for o in origin))
         return data.reorient(img, code)[0]
     ct_img, mask_img = image(ct), image(cv.mask)
     cents = {l: np.asarray(unit[l].centre_xyz_mm, float) for l in labelled}
-    info = dict(seed=seed, labels=labelled, run=seq[i0:i1 + 1], orientation=code, fov=mode, size_xyz=tuple(ct_img.GetSize()),
-                spacing_xyz_mm=tuple(round(s, 4) for s in ct_img.GetSpacing()), spacing_lps_mm=tuple(round(float(s), 4) for s in spacing),
+    info = dict(seed=seed, labels=labelled, run=seq[i0:i1 + 1], orientation=code, fov=mode,
+                size_xyz=tuple(ct_img.GetSize()),
+                spacing_xyz_mm=tuple(round(s, 4) for s in ct_img.GetSpacing()),
+                spacing_lps_mm=tuple(round(float(s), 4) for s in spacing),
                 t13=t13, l6=l6, contrast=look['contrast'], noise_hu=round(float(sc['noise_hu']), 1), metal=bool(segs),
-                marrow_hu=round(hu['marrow']), templates={v.label: v.template.source for v in verts if v.template is not None}, shape=shape,
-                hu={k: round(float(v), 2) for k, v in hu.items()}, scanner={k: (round(float(v), 3) if np.isscalar(v) else np.round(v, 3).tolist()) for k, v in sc.items()})
+                marrow_hu=round(hu['marrow']),
+                templates={v.label: v.template.source for v in verts if v.template is not None},
+                shape=shape, hu={k: round(float(v), 2) for k, v in hu.items()},
+                scanner={k: (round(float(v), 3) if np.isscalar(v) else np.round(v, 3).tolist()) for k, v in sc.items()})
     return Phantom(ct_img, mask_img, cents, info)
 
 # %% ../nbs/00c_phantoms.ipynb #181ffec5
@@ -983,8 +1069,10 @@ def _summary(out:Path, df:pd.DataFrame, infos:list)->str:
     has = lambda lab: sum(lab in i['labels'] for i in infos)
     return '\n'.join([f'wrote {len(infos)} phantom(s) to {out} ({mb:.1f} MB)',
         f'  types: {count(df["type"])}',
-        f'  vertebrae per case: min {min(nv)}, median {int(np.median(nv))}, max {max(nv)}; cases with T13 {has(28)}, L6 {has(25)}, sacrum {has(26)}',
-        f'  spacing (mm): finest {sp.min():.2f}, thickest slices {sp.max():.2f}; noise {min(i["noise_hu"] for i in infos):.0f}-{max(i["noise_hu"] for i in infos):.0f} HU',
+        f'  vertebrae per case: min {min(nv)}, median {int(np.median(nv))}, max {max(nv)}; '
+        f'cases with T13 {has(28)}, L6 {has(25)}, sacrum {has(26)}',
+        f'  spacing (mm): finest {sp.min():.2f}, thickest slices {sp.max():.2f}; '
+        f'noise {min(i["noise_hu"] for i in infos):.0f}-{max(i["noise_hu"] for i in infos):.0f} HU',
         f'  orientations: {count([i["orientation"] for i in infos])}',
         f'  field of view: {count([i["fov"] for i in infos])}',
         f'  dataset table: {out / "dataset.csv"}'])
@@ -993,39 +1081,42 @@ def write_phantom_dataset(out_dir, # folder for the cases (one sub-folder each) 
                           n:int, # number of cases
                           seed:int=0, # the same seed writes byte-identical files
                           overwrite:bool=False, # replace a data set already in out_dir
-                          max_mvox:float|None=8.0, # largest case in millions of voxels (bigger draws get a coarser spacing)
+                          max_mvox:float|None=8.0, # largest case in millions of voxels (bigger draws: a coarser grid)
                           verbose:bool=True, # show a progress bar and print a summary
                           labels:list|None=None, # every case shows this contiguous run of VerSe labels (make_phantom)
                           fov:str|None=None, # every case has this field of view: 'spine' or 'torso'
-                          spacing_xyz_mm:tuple|None=None, # every case has this spacing (x, y, z) on the canonical grid, mm
+                          spacing_xyz_mm:tuple|None=None, # every case has this spacing (x, y, z), canonical grid, mm
                          )->pd.DataFrame: # the rows of dataset.csv (paths relative to out_dir)
-    "Write n phantoms (CT, mask, centroid JSON) and `out_dir/dataset.csv`; bad options are refused before anything is written."
+    "Write n phantoms (CT, mask, centroid JSON) and `out_dir/dataset.csv`; bad options are refused before any writing."
     out = Path(out_dir); csv = out / 'dataset.csv'
     if int(n) != n or n < 1: raise ValueError(f'n={n}: need a whole number of cases, at least one')
     _check_options(labels, spacing_xyz_mm, None, fov, None, max_mvox, None)
     if labels is not None: _check_run(labels, spine_sequence(28 in labels, 25 in labels))
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f'{out}: is a file, not a folder for the data set')
     if csv.exists() and not overwrite:
-        raise FileExistsError(f'{out}: already holds a data set ({csv.name}); pass overwrite=True (--overwrite) to replace it')
+        raise FileExistsError(f'{out}: already holds a data set ({csv.name}); '
+                              'pass overwrite=True (--overwrite) to replace it')
     out.mkdir(parents=True, exist_ok=True)
     types, rows, infos = split_types(n, seed), [], []
     for i in tqdm(range(n), desc=f'phantoms -> {out}', unit='case', disable=not verbose):
         name = case_name(seed, i)
         ph = make_phantom(case_seed(seed, i), labels=labels, spacing_xyz_mm=spacing_xyz_mm, fov=fov, max_mvox=max_mvox)
-        paths = {c: f'{name}/{name}_{s}' for c, s in (('image_path', 'ct.nii.gz'), ('mask_path', 'seg-vert_msk.nii.gz'), ('centroid_json_path', 'seg-subreg_ctd.json'))}
+        paths = {c: f'{name}/{name}_{s}' for c, s in (('image_path', 'ct.nii.gz'), ('mask_path', 'seg-vert_msk.nii.gz'),
+                                                      ('centroid_json_path', 'seg-subreg_ctd.json'))}
         data.write_image(ph.ct, out / paths['image_path'], overwrite)
         data.write_image(ph.mask, out / paths['mask_path'], overwrite)
         data.write_centroids(out / paths['centroid_json_path'], ph.centroids_xyz_mm, ph.ct, overwrite)
         rows.append(dict(name=name, type=types[i], **paths)); infos.append(ph.info)
     df = pd.DataFrame(rows, columns=list(data.DATASET_COLUMNS))
-    data.atomic_write(csv, lambda tmp: df.to_csv(tmp, index=False), overwrite=True)   # last: a data set is complete once its table exists
+    # last: a data set is complete once its table exists
+    data.atomic_write(csv, lambda tmp: df.to_csv(tmp, index=False), overwrite=True)
     if verbose: print(_summary(out, df, infos))
     return df
 
 # %% ../nbs/00c_phantoms.ipynb #9ee8fb40
 def parse_labels(text:str, # e.g. 'T10-L3', 'L1,L2,L3', '20-24' or 'T12,T13,L1'
                 )->list: # VerSe labels, top to bottom
-    "VerSe labels from a run written with names or numbers: a range 'FIRST-LAST' along the spine, or a comma-separated list."
+    "VerSe labels of a run written with names or numbers: a range 'FIRST-LAST' along the spine, or a list with commas."
     def one(tok):
         tok = tok.strip()
         if tok.upper() in data.NAME_TO_LABEL: return data.NAME_TO_LABEL[tok.upper()]
@@ -1035,24 +1126,35 @@ def parse_labels(text:str, # e.g. 'T10-L3', 'L1,L2,L3', '20-24' or 'T12,T13,L1'
     if '-' in text and ',' not in text:
         a, b = (one(t) for t in text.split('-', 1))
         seq = spine_sequence(True, True)
-        if a not in seq or b not in seq or seq.index(a) > seq.index(b): raise ValueError(f'{text!r}: give the upper vertebra first, e.g. T10-L3')
+        if a not in seq or b not in seq or seq.index(a) > seq.index(b):
+            raise ValueError(f'{text!r}: give the upper vertebra first, e.g. T10-L3')
         run = seq[seq.index(a):seq.index(b) + 1]
-        return [l for l in run if l not in (25, 28) or l in (a, b)]   # T13 and L6 only when named
+        return [l for l in run if l not in OPTIONAL_LABELS or l in (a, b)]   # T13 and L6 only when named
     return [one(t) for t in text.split(',') if t.strip()]
 
 # %% ../nbs/00c_phantoms.ipynb #e0c353c8
 def main(argv:list|None=None):
-    "Command line: `vseg-phantoms --out DIR --n N --seed S [--overwrite] [--max-mvox M] [--labels RUN] [--fov F] [--spacing X Y Z] [--quiet]`."
-    p = argparse.ArgumentParser(prog='vseg-phantoms', description='Write synthetic spine CT phantoms built from real anatomy (int16 CT, VerSe label mask, '
-        'vertebral-body centroid JSON per case) and DIR/dataset.csv (name,type,image_path,mask_path,centroid_json_path; paths relative to DIR).')
-    p.add_argument('--out', required=True, type=Path, metavar='DIR', help='output folder: one sub-folder per case, plus dataset.csv')
+    "Command line: `vseg-phantoms --out DIR --n N --seed S [--overwrite] [--max-mvox M] [--labels RUN] [--fov F] ...`."
+    p = argparse.ArgumentParser(prog='vseg-phantoms', description='Write synthetic spine CT phantoms built from real '
+        'anatomy (int16 CT, VerSe label mask, vertebral-body centroid JSON per case) and DIR/dataset.csv '
+        '(name,type,image_path,mask_path,centroid_json_path; paths relative to DIR).')
+    p.add_argument('--out', required=True, type=Path, metavar='DIR',
+                   help='output folder: one sub-folder per case, plus dataset.csv')
     p.add_argument('--n', type=int, default=10, metavar='N', help='number of cases (default 10)')
-    p.add_argument('--seed', type=int, default=0, metavar='S', help='random seed; the same seed writes byte-identical files (default 0)')
-    p.add_argument('--overwrite', action='store_true', help='replace the data set in --out; without it the command refuses when --out/dataset.csv exists')
-    p.add_argument('--max-mvox', type=float, default=8.0, metavar='M', help='largest case in millions of voxels; bigger draws get a coarser spacing (default 8)')
-    p.add_argument('--labels', metavar='RUN', help='every case shows this run of vertebrae, e.g. T10-L3, L1,L2,L3 or 20-24 (default: runs of real scans)')
-    p.add_argument('--fov', choices=FOVS, help="every case is a crop around the spine ('spine') or the whole cross-section ('torso') (default: drawn)")
-    p.add_argument('--spacing', type=float, nargs=3, metavar=('X', 'Y', 'Z'), help='every case has this voxel spacing, mm (default: drawn)')
+    p.add_argument('--seed', type=int, default=0, metavar='S',
+                   help='random seed; the same seed writes byte-identical files (default 0)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace the data set in --out; without it the command refuses when --out/dataset.csv exists')
+    p.add_argument('--max-mvox', type=float, default=8.0, metavar='M',
+                   help='largest case in millions of voxels; bigger draws get a coarser spacing (default 8)')
+    p.add_argument('--labels', metavar='RUN',
+                   help='every case shows this run of vertebrae, e.g. T10-L3, L1,L2,L3 or 20-24 '
+                        '(default: runs of real scans)')
+    p.add_argument('--fov', choices=FOVS,
+                   help="every case is a crop around the spine ('spine') or the whole cross-section ('torso') "
+                        '(default: drawn)')
+    p.add_argument('--spacing', type=float, nargs=3, metavar=('X', 'Y', 'Z'),
+                   help='every case has this voxel spacing, mm (default: drawn)')
     p.add_argument('--quiet', action='store_true', help='no progress bar and no summary')
     a = p.parse_args(argv)
     if a.n < 1: p.error(f'--n {a.n}: need at least one case')
@@ -1060,7 +1162,8 @@ def main(argv:list|None=None):
     if why: p.error(f'--out {a.out}: {why}')
     try:
         labels = parse_labels(a.labels) if a.labels is not None else None
-        write_phantom_dataset(a.out, a.n, a.seed, a.overwrite, a.max_mvox, verbose=not a.quiet, labels=labels, fov=a.fov, spacing_xyz_mm=a.spacing)
+        write_phantom_dataset(a.out, a.n, a.seed, a.overwrite, a.max_mvox, verbose=not a.quiet, labels=labels,
+                              fov=a.fov, spacing_xyz_mm=a.spacing)
     except (ValueError, FileExistsError, NotADirectoryError) as e: p.error(str(e))
 
 if __name__ == '__main__' and not getattr(builtins, '__IPYTHON__', False): main()

@@ -1,4 +1,4 @@
-"""Why vertebra heatmaps are the product of a local-appearance branch and a spatial-configuration branch, the network exactly as the authors built it, and a brief training on phantoms that shows the two factors and their product.
+"""Heatmaps as the product of local appearance and spatial configuration: the authors' network and its two factors.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/scnet.html.md"""
 
@@ -17,8 +17,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import LANDMARK_LABELS
-from .unet import (UNet, UNetConfig, ConvSpec, check_spatial_size, conv_layers, count_parameters, he_init_,
-                                receptive_field, receptive_interval, small_init_)
+from .unet import (UNet, UNetConfig, ConvSpec, check_spatial_size, conv_layers, he_init_,
+                                receptive_interval, small_init_)
 
 # %% auto #0
 __all__ = ['CUBIC_A', 'BORDERS', 'cubic_kernel', 'cubic_upsample_matrix', 'cubic_upsample', 'SCNetConfig', 'SCNetOutput', 'SCNet',
@@ -53,12 +53,13 @@ def _cubic_matrix(n:int, factor:int, border:str, a:float)->np.ndarray:
 
 @lru_cache(maxsize=64)
 def _cubic_tensor(n:int, factor:int, border:str, a:float, dtype:torch.dtype, device:torch.device)->torch.Tensor:
-    "The matrix as a tensor on a device, made once: no host-to-device copy per forward pass (which a CUDA graph could not hold)."
+    "The matrix as a tensor on a device, made once: no host-to-device copy per forward pass (a CUDA graph holds none)."
     return torch.tensor(_cubic_matrix(n, factor, border, a), dtype=dtype, device=device)
 
 def cubic_upsample_matrix(n:int, # input length
                           factor:int, # integer upsampling factor
-                          border:str='zeros', # 'zeros': voxels beyond the border are 0 (authors' GPU path); 'replicate': the border voxel repeats
+                          # 'zeros': voxels beyond the border are 0 (authors' GPU path); 'replicate': the border repeats
+                          border:str='zeros',
                           a:float=CUBIC_A, # Keys' parameter
                          )->np.ndarray: # (factor * n, n) matrix: upsampled = M @ x
     "The 1D cubic upsampling of a length-n axis as a matrix (half-pixel alignment, as align_corners=False)."
@@ -66,6 +67,7 @@ def cubic_upsample_matrix(n:int, # input length
     if factor < 1 or int(factor) != factor: raise ValueError(f'factor must be a positive integer, got {factor}')
     return _cubic_matrix(int(n), int(factor), border, float(a)).copy()
 
+# %% ../nbs/03_scnet.ipynb #87fdf623
 def cubic_upsample(x:torch.Tensor, # (B, C, D, H, W)
                    factor:int=4, # the same integer factor along all three axes
                    border:str='zeros', # 'zeros' (authors' training path) or 'replicate' (their CPU path)
@@ -97,17 +99,23 @@ class SCNetConfig:
     upsample_border:str='zeros' # cubic upsampling beyond the border: 'zeros' (authors' training path) or 'replicate'
 
     def __post_init__(self):
-        for name in ('in_channels', 'num_landmarks', 'filters', 'levels', 'spatial_downsample', 'spatial_filters', 'spatial_kernel'):
-            if int(getattr(self, name)) < 1: raise ValueError(f'SCNetConfig: {name} must be >= 1, got {getattr(self, name)}')
-        if self.spatial_convs < 0: raise ValueError(f'SCNetConfig: spatial_convs must be >= 0, got {self.spatial_convs}')
-        if self.spatial_kernel % 2 == 0: raise ValueError(f'SCNetConfig: spatial_kernel must be odd ("same" padding), got {self.spatial_kernel}')
-        if self.upsample_border not in BORDERS: raise ValueError(f'SCNetConfig: upsample_border {self.upsample_border!r}; use one of {BORDERS}')
+        for name in ('in_channels', 'num_landmarks', 'filters', 'levels', 'spatial_downsample', 'spatial_filters',
+                     'spatial_kernel'):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f'SCNetConfig: {name} must be >= 1, got {getattr(self, name)}')
+        if self.spatial_convs < 0:
+            raise ValueError(f'SCNetConfig: spatial_convs must be >= 0, got {self.spatial_convs}')
+        if self.spatial_kernel % 2 == 0:
+            raise ValueError(f'SCNetConfig: spatial_kernel must be odd ("same" padding), got {self.spatial_kernel}')
+        if self.upsample_border not in BORDERS:
+            raise ValueError(f'SCNetConfig: upsample_border {self.upsample_border!r}; use one of {BORDERS}')
 
     @property
     def local_unet_config(self)->UNetConfig:
         "The U-Net of the local branch: filters -> N channels, its output conv is the local heatmap layer."
-        return UNetConfig(in_channels=self.filters, out_channels=self.num_landmarks, levels=self.levels, filters=self.filters,
-                          activation='leaky_relu', negative_slope=self.negative_slope, dropout=self.dropout, output_init_std=self.output_init_std)
+        return UNetConfig(in_channels=self.filters, out_channels=self.num_landmarks, levels=self.levels,
+                          filters=self.filters, activation='leaky_relu', negative_slope=self.negative_slope,
+                          dropout=self.dropout, output_init_std=self.output_init_std)
 
     @property
     def size_multiple(self)->int:
@@ -115,18 +123,19 @@ class SCNetConfig:
         return math.lcm(2 ** (self.levels - 1), self.spatial_downsample)
 
     def __str__(self):
-        return (f'SCNet {self.in_channels} -> {self.num_landmarks} heatmaps; local: conv3 {self.filters} + {self.levels}-level U-Net '
-                f'({self.filters} filters, LeakyReLU({self.negative_slope:g}), dropout {self.dropout:g}) + conv3 to {self.num_landmarks}; '
-                f'spatial: avg-pool /{self.spatial_downsample}, {self.spatial_convs} x conv{self.spatial_kernel} {self.spatial_filters} + '
-                f'conv{self.spatial_kernel} to {self.num_landmarks}, tanh, cubic x{self.spatial_downsample} ({self.upsample_border} border); '
-                f'output local x spatial')
+        return (f'SCNet {self.in_channels} -> {self.num_landmarks} heatmaps; '
+                f'local: conv3 {self.filters} + {self.levels}-level U-Net ({self.filters} filters, '
+                f'LeakyReLU({self.negative_slope:g}), dropout {self.dropout:g}) + conv3 to {self.num_landmarks}; '
+                f'spatial: avg-pool /{self.spatial_downsample}, {self.spatial_convs} x conv{self.spatial_kernel} '
+                f'{self.spatial_filters} + conv{self.spatial_kernel} to {self.num_landmarks}, tanh, '
+                f'cubic x{self.spatial_downsample} ({self.upsample_border} border); output local x spatial')
 
 # %% ../nbs/03_scnet.ipynb #97458b1e
 class SCNetOutput(NamedTuple):
     "What the SCNet returns: the heatmaps and their two factors, all (B, N, D, H, W)."
     heatmaps:torch.Tensor # local x spatial: what the loss sees
     local_heatmaps:torch.Tensor # the local-appearance branch
-    spatial_heatmaps:torch.Tensor # the spatial-configuration branch: tanh in (-1, 1), then cubic upsampling (which can overshoot a little)
+    spatial_heatmaps:torch.Tensor # the spatial-configuration branch: tanh in (-1, 1), upsampled (may overshoot)
 
 class SCNet(nn.Module):
     "SpatialConfiguration-Net: (B, in_channels, D, H, W) -> SCNetOutput of (B, N, D, H, W) heatmaps."
@@ -142,7 +151,8 @@ class SCNet(nn.Module):
         self.local_unet = UNet(config.local_unet_config)  # its head is the local heatmap layer (3x3x3, init std 0.001)
         layers, ch = [], N
         for _ in range(config.spatial_convs):
-            layers += [he_init_(nn.Conv3d(ch, config.spatial_filters, k, padding=k // 2)), nn.LeakyReLU(config.negative_slope)]
+            layers += [he_init_(nn.Conv3d(ch, config.spatial_filters, k, padding=k // 2)),
+                       nn.LeakyReLU(config.negative_slope)]
             ch = config.spatial_filters
         self.spatial = nn.Sequential(*layers)
         self.spatial_out = small_init_(nn.Conv3d(ch, N, k, padding=k // 2), config.output_init_std)
@@ -150,9 +160,11 @@ class SCNet(nn.Module):
     def check_input(self, x:torch.Tensor):
         "Fail early, with a useful message, on a tensor this network cannot take."
         if x.ndim != 5: raise ValueError(f'SCNet: input must be (B, C, D, H, W), got shape {tuple(x.shape)}')
-        if x.shape[1] != self.config.in_channels: raise ValueError(f'SCNet: input has {x.shape[1]} channels, the network takes {self.config.in_channels}')
+        if x.shape[1] != self.config.in_channels:
+            raise ValueError(f'SCNet: input has {x.shape[1]} channels, the network takes {self.config.in_channels}')
         check_spatial_size(x.shape[2:], self.config.size_multiple,
-                           f'SCNet ({self.config.levels}-level U-Net, spatial pooling /{self.config.spatial_downsample})')
+                           f'SCNet ({self.config.levels}-level U-Net, '
+                           f'spatial pooling /{self.config.spatial_downsample})')
 
     def forward(self, x:torch.Tensor)->SCNetOutput:
         self.check_input(x)  # x: (B, C_in, D, H, W)
@@ -193,7 +205,7 @@ def cubic_upsample_flops(channels:int, # B x C lines to upsample
 
 def scnet_flops(config:SCNetConfig, # the network
                 size_xyz, # input size in voxels (x, y, z)
-               )->int: # FLOPs = 2 x multiply-adds of the convolutions and the cubic upsampling, one forward pass, batch 1
+               )->int: # FLOPs = 2 x multiply-adds of the convolutions and the cubic upsampling, one forward, batch 1
     "Forward FLOPs of the SCNet from its config."
     coarse = tuple(int(s) // config.spatial_downsample for s in size_xyz)
     return (sum(c.flops for c in scnet_conv_layers(config, size_xyz))

@@ -1,4 +1,4 @@
-"""From the maxima of 26 heatmaps to one labelled vertebra per level: the longest run, the best consistent sequence by dynamic programming, the extension of its ends, and how sure the labelling is.
+"""From the maxima of 26 heatmaps to one labelled vertebra per level, and how sure that labelling is.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/sequence.html.md"""
 
@@ -31,21 +31,24 @@ SEQUENCE_FALLBACKS = ('drop', 'strongest')
 
 @dataclass
 class SequenceParams:
-    "Settings of the sequence search: the paper's thresholds (mm, heatmap values) by default, and how the run is followed."
+    "Settings of the sequence search: the paper's thresholds (mm, heatmap values) and how the run is followed."
     min_value:float=0.25 # a found channel takes part in the longest run if its strongest value exceeds this
     min_dist_mm:float=12.5 # neighbours in the run's sequence are more than this apart ...
     max_dist_mm:float=50.0 # ... and less than this
     ext_min_mm:float=15.0 # a landmark added at an end is more than this from the end ...
     ext_max_mm:float=35.0 # ... and less than this
     ext_min_value:float=0.25 # and its heatmap value exceeds this
-    search:str='subsequence' # 'subsequence': the best consistent sequence of the run's labels, any may be left out; 'whole_run': every one (the paper's text)
-    fallback:str='drop' # 'whole_run' with no consistent sequence: 'drop' the channels none can hold (= 'subsequence'), or each one's 'strongest' maximum (the authors' code)
+    search:str='subsequence' # 'subsequence': any label of the run may be left out; 'whole_run': none (the paper's text)
+    fallback:str='drop' # 'whole_run' when nothing fits: 'drop' what no sequence holds, or each 'strongest' maximum
 
     def __post_init__(self):
-        if self.search not in SEQUENCE_SEARCHES: raise ValueError(f'SequenceParams.search {self.search!r}: use one of {SEQUENCE_SEARCHES}')
-        if self.fallback not in SEQUENCE_FALLBACKS: raise ValueError(f'SequenceParams.fallback {self.fallback!r}: use one of {SEQUENCE_FALLBACKS}')
+        if self.search not in SEQUENCE_SEARCHES:
+            raise ValueError(f'SequenceParams.search {self.search!r}: use one of {SEQUENCE_SEARCHES}')
+        if self.fallback not in SEQUENCE_FALLBACKS:
+            raise ValueError(f'SequenceParams.fallback {self.fallback!r}: use one of {SEQUENCE_FALLBACKS}')
         for lo, hi in (('min_dist_mm', 'max_dist_mm'), ('ext_min_mm', 'ext_max_mm')):
-            if not 0 <= getattr(self, lo) < getattr(self, hi): raise ValueError(f'SequenceParams: need 0 <= {lo} < {hi}; got {getattr(self, lo)}, {getattr(self, hi)}')
+            if not 0 <= getattr(self, lo) < getattr(self, hi):
+                raise ValueError(f'SequenceParams: need 0 <= {lo} < {hi}; got {getattr(self, lo)}, {getattr(self, hi)}')
 
 # %% ../nbs/04a_sequence.ipynb #da55ef37
 class Candidates(NamedTuple):
@@ -61,11 +64,13 @@ def candidates_from_maxima(maxima:list, # C ChannelMaxima from decode_heatmaps (
     out = {}
     for m in maxima:
         lab = channel_to_label(m.channel)
-        if lab in out: raise ValueError(f'candidates_from_maxima: channel {m.channel} ({VERTEBRA_NAMES[lab]}) appears twice')
+        if lab in out:
+            raise ValueError(f'candidates_from_maxima: channel {m.channel} ({VERTEBRA_NAMES[lab]}) appears twice')
         xyz_index = np.asarray(m.xyz_index, np.float64).reshape(-1, 3)
         xyz_mm = np.asarray(to_xyz_mm(xyz_index), np.float64)
         if xyz_mm.shape != xyz_index.shape:
-            raise ValueError(f'candidates_from_maxima: to_xyz_mm gave shape {xyz_mm.shape} for {xyz_index.shape} indices of channel {m.channel}')
+            raise ValueError(f'candidates_from_maxima: to_xyz_mm gave shape {xyz_mm.shape} '
+                             f'for {xyz_index.shape} indices of channel {m.channel}')
         out[lab] = Candidates(xyz_mm, np.asarray(m.values, np.float64).reshape(-1).copy(), bool(m.found))
     return out
 
@@ -76,12 +81,15 @@ def _check_candidates(candidates:dict)->dict:
     for lab, c in candidates.items():
         lab = int(lab)
         if lab not in SPINE_ORDER:
-            raise ValueError(f'candidates: label {lab} ({VERTEBRA_NAMES.get(lab, "unknown")}) has no landmark channel (labels 1-25 and 28)')
+            raise ValueError(f'candidates: label {lab} ({VERTEBRA_NAMES.get(lab, "unknown")}) '
+                             'has no landmark channel (labels 1-25 and 28)')
         try: xyz, values, found = c
-        except (TypeError, ValueError): raise ValueError(f'candidates[{lab}] must be a tuple (xyz_mm (K, 3), values (K,), found)') from None
+        except (TypeError, ValueError):
+            raise ValueError(f'candidates[{lab}] must be a tuple (xyz_mm (K, 3), values (K,), found)') from None
         xyz, values = np.asarray(xyz, np.float64), np.asarray(values, np.float64)
         if xyz.ndim != 2 or xyz.shape[1] != 3 or values.shape != (len(xyz),):
-            raise ValueError(f'candidates[{lab}] ({VERTEBRA_NAMES[lab]}): xyz_mm must be (K, 3) and values (K,); got {xyz.shape} and {values.shape}')
+            raise ValueError(f'candidates[{lab}] ({VERTEBRA_NAMES[lab]}): xyz_mm must be (K, 3) and values (K,); '
+                             f'got {xyz.shape} and {values.shape}')
         if not (np.isfinite(xyz).all() and np.isfinite(values).all()):
             raise ValueError(f'candidates[{lab}] ({VERTEBRA_NAMES[lab]}): positions and values must be finite')
         out[lab] = Candidates(xyz, values, bool(found))
@@ -132,21 +140,22 @@ def _best_path(labels:list, # the run, top to bottom
                values:list, # per label (K,) values
                params:SequenceParams,
                s:np.ndarray, # (3,) unit superior direction
-               relaxed:bool=False, # any label may be left out (links scaled by the steps they span); else only optional ones
+               relaxed:bool=False, # any label may be left out (links scaled by the steps they span); else optional ones
               )->tuple|None: # (labels, candidate indices, score) of the best sequence, None if none is allowed
     "Exact best-scoring sequence over a run by dynamic programming."
     n = len(labels)
     optional = [l in OPTIONAL_LABELS for l in labels]
     can_start = [relaxed or all(optional[:k]) for k in range(n)]
     can_end = [relaxed or all(optional[k + 1:]) for k in range(n)]
-    best, back = [], []  # per label: (K,) best score of a sequence ending there, (K, 2) its predecessor (label, candidate) or -1
+    # per label: (K,) best score of a sequence ending there; (K, 2) its predecessor (label, candidate) or -1
+    best, back = [], []
     for k in range(n):
         score = np.full(len(values[k]), 0.0 if can_start[k] else -np.inf)
         prev = np.full((len(values[k]), 2), -1)
         for j in range(k - 1, -1, -1):  # predecessors, nearest first (ties keep the nearer one)
             if not relaxed and not all(optional[j + 1:k]): break
             m = _steps(labels[j], labels[k]) if relaxed else 1
-            if m > 1 and (optional[j] or optional[k]): continue  # T13 / L6 only beside their neighbours, never in place of one
+            if m > 1 and (optional[j] or optional[k]): continue  # T13 / L6 only beside their neighbours
             ok = _links(points[j], points[k], s, m * params.min_dist_mm, m * params.max_dist_mm)
             cand = np.where(ok, best[j][:, None], -np.inf)  # (Kj, Kk)
             a = cand.argmax(0)
@@ -203,13 +212,13 @@ class SequenceDetails:
     path:list # labels chosen over the run (steps 1-2)
     extended:list # labels added by the greedy extension (step 3), upwards first
     score:float # summed heatmap value of the chosen landmarks
-    fallback:str|None # the fallback 'whole_run' used ('drop' or 'strongest'); None: none needed, or search='subsequence'
+    fallback:str|None # the fallback 'whole_run' used ('drop', 'strongest'); None: none needed, or search='subsequence'
 
 def sequence_details(candidates:dict, # label -> Candidates, as from candidates_from_maxima
                      params:SequenceParams|None=None, # search settings; None: the defaults
-                     superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
+                     superior_xyz=(0., 0., 1.), # the superior direction in the frame of xyz_mm (canonical LPS: +z)
                     )->SequenceDetails:
-    "The consistent sequence of landmarks with how it was found: longest run, best sequence over it, greedy extension."
+    "The consistent sequence of landmarks and how it was found: longest run, best sequence over it, extension."
     params = params or SequenceParams()
     s = _unit(superior_xyz)
     cands = _check_candidates(candidates)
@@ -227,13 +236,13 @@ def sequence_details(candidates:dict, # label -> Candidates, as from candidates_
     up = _extend(cands, top, cands[top].xyz_mm[k_top], params, s, upward=True)
     down = _extend(cands, bottom, cands[bottom].xyz_mm[k_bottom], params, s, upward=False)
     seq = up[::-1] + path + down
-    return SequenceDetails(chosen={l: cands[l].xyz_mm[k].copy() for l, k in seq}, index={l: k for l, k in seq}, run=run,
-                           path=[l for l, _ in path], extended=[l for l, _ in up + down],
+    return SequenceDetails(chosen={l: cands[l].xyz_mm[k].copy() for l, k in seq}, index={l: k for l, k in seq},
+                           run=run, path=[l for l, _ in path], extended=[l for l, _ in up + down],
                            score=float(sum(cands[l].values[k] for l, k in seq)), fallback=fallback)
 
 def select_sequence(candidates:dict, # label -> Candidates, as from candidates_from_maxima
                     params:SequenceParams|None=None, # search settings; None: the defaults
-                    superior_xyz=(0., 0., 1.), # unit vector of the superior direction in the frame of xyz_mm (canonical LPS: +z)
+                    superior_xyz=(0., 0., 1.), # the superior direction in the frame of xyz_mm (canonical LPS: +z)
                    )->dict: # label -> xyz_mm (3,) of the chosen landmarks (only those chosen), top to bottom
     "Stage 2's landmarks: one consistent position per vertebra the scan shows."
     return sequence_details(candidates, params, superior_xyz).chosen
@@ -258,9 +267,11 @@ def plot_sequence(candidates:dict, # label -> Candidates
     if labs:
         pts = np.stack([np.asarray(chosen[l], float) for l in labs])
         ax.plot(pts[:, 1], pts[:, 2], '-', color='0.5', lw=1, zorder=1)
-        ax.scatter(pts[:, 1], pts[:, 2], s=140, c=[VERSE_COLORS[l] for l in labs], edgecolors='k', linewidths=1.2, zorder=3)
+        ax.scatter(pts[:, 1], pts[:, 2], s=140, c=[VERSE_COLORS[l] for l in labs], edgecolors='k', linewidths=1.2,
+                   zorder=3)
         for l, p in zip(labs, pts):
-            ax.annotate(VERTEBRA_NAMES[l], (p[1], p[2]), xytext=(9, 0), textcoords='offset points', va='center', fontsize=8)
+            ax.annotate(VERTEBRA_NAMES[l], (p[1], p[2]), xytext=(9, 0), textcoords='offset points', va='center',
+                        fontsize=8)
     for l, p in (ground_truth or {}).items():
         ax.plot(p[1], p[2], 'x', color='k', ms=7, mew=1.5, zorder=4)
     handles = [Line2D([], [], ls='', marker='o', color='0.6', ms=4, label='candidates (size: value)'),
@@ -269,7 +280,8 @@ def plot_sequence(candidates:dict, # label -> Candidates
     ax.legend(handles=handles, fontsize=8, loc='best')
     ax.set_aspect('equal', adjustable='datalim')
     ax.set_xlabel('y (mm, posterior to the right)'); ax.set_ylabel('z (mm, superior up)')
-    ax.set_title(f'{len(labs)} landmarks chosen' + (f', {len(ground_truth)} in the ground truth' if ground_truth else ''), fontsize=9)
+    truth = f', {len(ground_truth)} in the ground truth' if ground_truth else ''
+    ax.set_title(f'{len(labs)} landmarks chosen{truth}', fontsize=9)
     return fig
 
 # %% ../nbs/04a_sequence.ipynb #d5e079ce
@@ -277,7 +289,9 @@ def _landmark_labels(labels)->list:
     "Labels as ints, each checked to have a heatmap channel."
     out = [int(l) for l in labels]
     for l in out:
-        if l not in SPINE_ORDER: raise ValueError(f'label {l} ({VERTEBRA_NAMES.get(l, "unknown")}) has no landmark channel (labels 1-25 and 28)')
+        if l not in SPINE_ORDER:
+            raise ValueError(f'label {l} ({VERTEBRA_NAMES.get(l, "unknown")}) '
+                             'has no landmark channel (labels 1-25 and 28)')
     return out
 
 def shift_labels(labels, # the chosen labels (VerSe), any order
@@ -304,19 +318,22 @@ def heatmap_values(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and t
     "Each label's heatmap at a world position, interpolated trilinearly on the heatmaps' grid."
     hm, grid = heatmaps.heatmaps, heatmaps.grid
     if hm.ndim != 4 or hm.shape[0] != len(LANDMARK_LABELS) or tuple(hm.shape[1:]) != grid.size_zyx:
-        raise ValueError(f'heatmaps: need shape ({len(LANDMARK_LABELS)}, {", ".join(map(str, grid.size_zyx))}) for their grid; got {tuple(hm.shape)}')
+        raise ValueError(f'heatmaps: need shape ({len(LANDMARK_LABELS)}, {", ".join(map(str, grid.size_zyx))}) '
+                         f'for their grid; got {tuple(hm.shape)}')
     labels = _landmark_labels(labels)
     xyz = np.asarray(xyz_mm, np.float64)
     if xyz.size == 0: xyz = xyz.reshape(0, 3)
     if xyz.shape != (len(labels), 3) or not np.isfinite(xyz).all():
-        raise ValueError(f'heatmap_values: xyz_mm must be ({len(labels)}, 3) finite positions, one per label; got shape {xyz.shape}')
+        raise ValueError(f'heatmap_values: xyz_mm must be ({len(labels)}, 3) finite positions, one per label; '
+                         f'got shape {xyz.shape}')
     arr = hm.detach().cpu().float().numpy()  # (26, Z, H, W)
     zyx = grid.xyz_mm_to_index(xyz)[:, ::-1]  # (N, 3) indices in the array's axis order
-    out = [ndimage.map_coordinates(arr[label_to_channel(l)], p[:, None], order=1, mode='constant', cval=0.0)[0] for l, p in zip(labels, zyx)]
+    out = [ndimage.map_coordinates(arr[label_to_channel(l)], p[:, None], order=1, mode='constant', cval=0.0)[0]
+           for l, p in zip(labels, zyx)]
     return np.maximum(np.asarray(out, np.float64), 0.0)
 
 # %% ../nbs/04a_sequence.ipynb #dfe8eda5
-LABELS_UNCERTAIN_BELOW = 0.5  # flag a labelling whose one-level shift scores over half of it: on phantoms, labellings off by a level measure below, right ones mostly above
+LABELS_UNCERTAIN_BELOW = 0.5  # flag a labelling whose one-level shift scores over half of it (measured in chapter 05)
 
 class LabellingMargin(NamedTuple):
     "How much better the chosen labelling fits the heatmaps than the same positions relabelled one level up or down."
@@ -346,7 +363,7 @@ def labelling_margin(heatmaps:StageHeatmaps, # merged heatmaps (26, Z, H, W) and
                     )->LabellingMargin:
     "Scores of the chosen labelling and of its positions relabelled one level up and down: how sure the labelling is."
     labels = list(chosen)
-    xyz = np.stack([np.asarray(chosen[l], np.float64).reshape(3) for l in labels]) if labels else np.zeros((0, 3))  # (N, 3)
+    xyz = np.stack([np.asarray(chosen[l], np.float64).reshape(3) for l in labels]) if labels else np.zeros((0, 3))
     own = heatmap_values(heatmaps, labels, xyz)  # (N,)
     shifted = {}
     for step in (-1, 1):

@@ -1,4 +1,4 @@
-"""Find the spine in a CT of any size: a U-Net on an 8 mm crop centred on the image predicts a tube-shaped heatmap along the spine, and its centre of mass places the crop of stage 2. Trained here on phantoms, on a CPU, in a few minutes.
+"""Find the spine in a CT of any size: a U-Net predicts a tube along the spine, whose centre places stage 2's crop.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage1.html.md"""
 
@@ -52,7 +52,8 @@ class Stage1Config(StageConfig):
         return UNetConfig(in_channels=1, out_channels=1, levels=self.levels, filters=self.filters, dropout=self.dropout)
 
     def rows(self)->list:
-        return [('crop', f'{self.crop_text()}, centred on the image; CT smoothed with sigma {self.smooth_sigma_mm:g} mm'),
+        return [('crop', f'{self.crop_text()}, centred on the image; '
+                         f'CT smoothed with sigma {self.smooth_sigma_mm:g} mm'),
                 ('network', str(self.unet_config())),
                 ('target', f'peak-1 Gaussians (sigma {self.target_sigma:g} voxels) at every centroid, '
                            f'smoothed by {self.target_smooth:g} voxels'),
@@ -62,7 +63,8 @@ class Stage1Config(StageConfig):
 STAGE1_PRESETS = {
     'paper': Stage1Config(),
     'small': Stage1Config(preset='small', size_xyz=(32, 32, 64), filters=16, levels=4, dropout=0.0,
-                          train=TrainConfig(iterations=400, lr=1e-3, lr_steps=((0.5, 0.5), (0.75, 0.1)), val_every=100)),
+                          train=TrainConfig(iterations=400, lr=1e-3, lr_steps=((0.5, 0.5), (0.75, 0.1)),
+                                            val_every=100)),
 }
 
 
@@ -102,12 +104,15 @@ def spine_truth(case:Case, # a case with its centroids
                )->torch.Tensor: # (1, D, H, W) target on the grid
     "The stage-1 target of a case on a crop: its centroids through the crop's map, as a tube."
     idx = (m or identity_map(grid)).input_mm_to_index(np.stack(list(case.centroids_xyz_mm.values())))
-    return spine_target(torch.as_tensor(idx, dtype=torch.float32)[None], grid.size_zyx, None, cfg.target_sigma, cfg.target_smooth)[0]
+    idx = torch.as_tensor(idx, dtype=torch.float32)[None]  # (1, N, 3)
+    return spine_target(idx, grid.size_zyx, None, cfg.target_sigma, cfg.target_smooth)[0]
 
 def image_grid(volume:Volume, cfg:Stage1Config)->CropGrid:
     "The stage-1 crop grid: the preset's size and spacing, centred on the image, along its voxel axes."
     return CropGrid(cfg.size_xyz, cfg.spacing_mm, tuple(volume.centre_xyz_mm), volume.direction)
 
+
+# %% ../nbs/04_stage1.ipynb #3b27e20b
 def stage1_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
                  cfg:Stage1Config, # the stage's settings
                  rng:np.random.Generator, # the step's random source
@@ -158,11 +163,13 @@ def predict_spine(model:nn.Module, # the stage-1 network (eval mode is set here)
     hm = model.eval().to(dev)(normalize_intensity(hu))[0, 0].float().cpu()  # (D, H, W)
     idx, peak = heatmap_centre(hm, cfg.readout_threshold)
     what = name or vol.name or 'image'
-    if not peak >= cfg.min_peak: raise NoSpineError(f'{what}: no spine found (stage-1 heatmap maximum {peak:.3f} < {cfg.min_peak:g})')
+    if not peak >= cfg.min_peak:
+        raise NoSpineError(f'{what}: no spine found (stage-1 heatmap maximum {peak:.3f} < {cfg.min_peak:g})')
     centre = grid.index_to_xyz_mm(idx)
     bone = _column_max(hu[0, 0].cpu(), grid, centre, 40.0)
     if not bone >= cfg.min_bone_hu:
-        raise NoSpineError(f'{what}: no spine found (no bone near the stage-1 centre: brightest voxel within 40 mm {bone:.0f} HU < {cfg.min_bone_hu:g} HU)')
+        raise NoSpineError(f'{what}: no spine found (no bone near the stage-1 centre: brightest voxel within 40 mm '
+                           f'{bone:.0f} HU < {cfg.min_bone_hu:g} HU)')
     return SpineResult(centre, peak, hm, grid)
 
 def _column_max(hu_zyx:torch.Tensor, grid:CropGrid, centre_xyz_mm, radius_mm:float)->float:

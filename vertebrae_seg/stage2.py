@@ -1,4 +1,4 @@
-"""Find and name every vertebra: a SpatialConfiguration-Net with one learnable sigma per landmark predicts 26 heatmaps in a crop around the spine, the whole height is tiled with overlapping windows merged by maximum, and a sequence search picks one consistent, labelled run of vertebrae.
+"""Find and name every vertebra: 26 heatmaps over the spine's full height, then one consistent labelled sequence.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage2.html.md"""
 
@@ -16,10 +16,11 @@ import torch
 import torch.nn as nn
 
 from .data import LANDMARK_LABELS, VERTEBRA_NAMES
-from .heatmaps import (HeatmapTargets, centroids_to_landmarks, decode_heatmaps, heatmap_loss, z_margin_mask)
+from .heatmaps import (HeatmapTargets, centroids_to_landmarks, decode_heatmaps, heatmap_loss,
+                                    z_margin_mask)
 from .metrics import localization_metrics
-from .sampling import (AugmentParams, Case, CropGrid, Volume, as_volume, check_inside, crop_input, identity_map,
-                                    random_map)
+from .sampling import (AugmentParams, Case, CropGrid, Volume, as_volume, check_inside, crop_input,
+                                    identity_map, random_map)
 from .scnet import SCNet, SCNetConfig
 from .sequence import (LabellingMargin, SequenceDetails, SequenceParams, StageHeatmaps,
                                     candidates_from_maxima, labelling_margin, sequence_details)
@@ -33,12 +34,12 @@ __all__ = ['STAGE2_PRESETS', 'VERTEBRAE', 'Stage2Config', 'Stage2Model', 'spine_
 
 # %% ../nbs/05_stage2.ipynb #9f468e93
 def _paper_train2()->TrainConfig:
-    return TrainConfig(iterations=100_000, optimizer='sgd', lr=1e-8, momentum=0.99, weight_decay=5e-4, clip_grad_norm=1e5,
-                       lr_steps=((0.5, 0.1), (0.75, 0.01)), val_every=5000)
+    return TrainConfig(iterations=100_000, optimizer='sgd', lr=1e-8, momentum=0.99, weight_decay=5e-4,
+                       clip_grad_norm=1e5, lr_steps=((0.5, 0.1), (0.75, 0.01)), val_every=5000)
 
 @dataclass
 class Stage2Config(StageConfig):
-    "Everything stage 2 needs: crop, network, targets, loss, tiling, augmentation and training; prints itself."
+    "Everything stage 2 needs: crop, network, targets, loss, tiling, augmentation, training; prints itself."
     size_xyz:tuple=(96, 96, 128) # crop (window) size in voxels (x, y, z)
     spacing_mm:float=2.0 # crop voxel size, mm
     smooth_sigma_mm:float=0.75 # Gaussian smoothing of the CT before sampling, mm
@@ -46,7 +47,7 @@ class Stage2Config(StageConfig):
     levels:int=4 # levels of the local U-Net
     dropout:float=0.5 # dropout after every conv of the local U-Net
     spatial_downsample:int=4 # pooling before the spatial-configuration branch
-    spatial_bias_init:float=0.0 # initial value of the spatial branch's tanh output (0: the authors'; > 0 starts as a plain U-Net)
+    spatial_bias_init:float=0.0 # start of the spatial branch's tanh output (0: the authors'; > 0: plain U-Net first)
     spatial_lr_scale:float=1.0 # learning rate of the spatial branch relative to the rest (1: the authors')
     sigma_lr_scale:float=1.0 # learning rate of the sigmas relative to the rest (1: the authors')
     sigma_init:float=4.0 # initial sigma of every landmark, voxels of the crop (4 = 8 mm at 2 mm)
@@ -68,18 +69,21 @@ class Stage2Config(StageConfig):
         return [('crop', f'{self.crop_text()} around the spine; CT smoothed with sigma {self.smooth_sigma_mm:g} mm; '
                          f'inference windows every {self.window_step} slices'),
                 ('network', net),
-                ('targets', f'normalized Gaussians x {self.heatmap_scale:g}, learnable sigma from {self.sigma_init:g} voxels '
-                            f'({self.sigma_init * self.spacing_mm:g} mm), regulariser weight {self.sigma_weight:g}; '
+                ('targets', f'normalized Gaussians x {self.heatmap_scale:g}, learnable sigma from {self.sigma_init:g} '
+                            f'voxels ({self.sigma_init * self.spacing_mm:g} mm), '
+                            f'regulariser weight {self.sigma_weight:g}; '
                             f'loss masked {self.z_margin_mm:g} mm at the scan ends')]
 
+# %% ../nbs/05_stage2.ipynb #699a243f
 STAGE2_PRESETS = {
     'paper': Stage2Config(),
-    'small': Stage2Config(preset='small', size_xyz=(32, 32, 64), spacing_mm=4.0, filters=16, dropout=0.0, spatial_bias_init=0.5,
-                          spatial_lr_scale=0.025, sigma_lr_scale=0.05, sigma_init=2.0, heatmap_scale=500.0, z_margin_mm=8.0, window_step=32,
+    'small': Stage2Config(preset='small', size_xyz=(32, 32, 64), spacing_mm=4.0, filters=16, dropout=0.0,
+                          spatial_bias_init=0.5, spatial_lr_scale=0.025, sigma_lr_scale=0.05, sigma_init=2.0,
+                          heatmap_scale=500.0, z_margin_mm=8.0, window_step=32,
                           augment=AugmentParams(15.0, 0.125, 0.075, 0.075, 12.5),
-                          train=TrainConfig(iterations=1200, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)), clip_grad_norm=1e3, val_every=300)),
+                          train=TrainConfig(iterations=1200, batch_size=2, lr=1e-3, lr_steps=((0.6, 0.5), (0.85, 0.1)),
+                                            clip_grad_norm=1e3, val_every=300)),
 }
-
 
 # %% ../nbs/05_stage2.ipynb #5f49ff32
 class Stage2Model(nn.Module):
@@ -88,24 +92,27 @@ class Stage2Model(nn.Module):
         super().__init__()
         self.net = SCNet(cfg.scnet_config())
         if cfg.spatial_bias_init:
-            if not 0 < abs(cfg.spatial_bias_init) < 1: raise ValueError(f'spatial_bias_init {cfg.spatial_bias_init}: must be in (-1, 1) (a tanh output)')
+            if not 0 < abs(cfg.spatial_bias_init) < 1:
+                raise ValueError(f'spatial_bias_init {cfg.spatial_bias_init}: must be in (-1, 1) (a tanh output)')
             nn.init.constant_(self.net.spatial_out.bias, math.atanh(cfg.spatial_bias_init))
         self.targets = HeatmapTargets(len(LANDMARK_LABELS), cfg.sigma_init, learnable=True, scale=cfg.heatmap_scale)
         self.sigma_weight = float(cfg.sigma_weight)
-        for p in list(self.net.spatial.parameters()) + list(self.net.spatial_out.parameters()): p.lr_scale = cfg.spatial_lr_scale
+        spatial = list(self.net.spatial.parameters()) + list(self.net.spatial_out.parameters())
+        for p in spatial: p.lr_scale = cfg.spatial_lr_scale  # `lr_scale`: read by the optimiser (chapter 03b)
         self.targets.sigma.lr_scale = cfg.sigma_lr_scale
 
     def forward(self, x:torch.Tensor): # x: (B, 1, D, H, W) -> SCNetOutput of (B, 26, D, H, W)
         return self.net(x)
 
-# %% ../nbs/05_stage2.ipynb #6414c7b7
+# %% ../nbs/05_stage2.ipynb #befb4f9e
 def spine_xy_truth(case:Case)->np.ndarray:
     "x and y (mm) of the mean of a case's centroids: the training crops' centre."
     return np.stack(list(case.centroids_xyz_mm.values())).mean(0)[:2]
 
 def case_spine_xyz(case:Case)->np.ndarray:
-    "(3,) a point of the column of a case, world mm: a stage-1 model's centre when the case carries one, else the mean centroid."
-    return np.stack(list(case.centroids_xyz_mm.values())).mean(0) if case.spine_xyz_mm is None else np.asarray(case.spine_xyz_mm, float)
+    "(3,) a point of a case's column, world mm: a stage-1 model's centre if the case has one, else the mean centroid."
+    if case.spine_xyz_mm is not None: return np.asarray(case.spine_xyz_mm, float)
+    return np.stack(list(case.centroids_xyz_mm.values())).mean(0)
 
 def spine_column(volume:Volume, # the canonical CT
                  point_xyz_mm, # (3,) a point of the column (or (2,) x, y: taken at the scan's mid-height), world mm
@@ -121,6 +128,7 @@ def case_spine_xy(case:Case)->np.ndarray:
     "x and y (mm) of the column of a case: a stage-1 model's centre when the case carries one, else `spine_xy_truth`."
     return case_spine_xyz(case)[:2]
 
+# %% ../nbs/05_stage2.ipynb #ac11ba64
 def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
                  cfg:Stage2Config, # the stage's settings
                  rng:np.random.Generator, # the step's random source
@@ -144,17 +152,21 @@ def stage2_batch(cases:list, # Cases (CT smoothed with cfg.smooth_sigma_mm)
         out['xyz_index'].append(np.nan_to_num(idx)); out['valid'].append(valid); out['inside'].append(inside)
         out['mask'].append(z_margin_mask(cfg.size_xyz[2], ends, cfg.z_margin_mm / cfg.spacing_mm)[0])
     as_t = lambda a, dt: torch.as_tensor(np.stack(a), dtype=dt)
-    return dict(image=torch.stack(out['image']), xyz_index=as_t(out['xyz_index'], torch.float32), valid=as_t(out['valid'], torch.bool),
-                inside=as_t(out['inside'], torch.bool), mask=torch.stack(out['mask']))
+    return dict(image=torch.stack(out['image']), xyz_index=as_t(out['xyz_index'], torch.float32),
+                valid=as_t(out['valid'], torch.bool), inside=as_t(out['inside'], torch.bool),
+                mask=torch.stack(out['mask']))
 
-def stage2_step(model:Stage2Model, batch:dict, cfg:Stage2Config|None=None)->dict:  # cfg: unused, the loss's settings live in the model
+# %% ../nbs/05_stage2.ipynb #a07ede6f
+def stage2_step(model:Stage2Model, batch:dict, cfg:Stage2Config|None=None)->dict:  # cfg: unused, the model holds it
     "Loss of one batch: summed L2 against targets with the learnable sigmas, + the sigma regulariser."
     out = model(batch['image'])
-    target = model.targets(batch['xyz_index'], out.heatmaps.shape[-3:], batch['inside'])  # (B, 26, D, H, W); zero outside the crop
-    t = heatmap_loss(out.heatmaps, target, model.targets.sigma, batch['valid'], batch['mask'], sigma_weight=model.sigma_weight)
+    shape = out.heatmaps.shape[-3:]
+    target = model.targets(batch['xyz_index'], shape, batch['inside'])  # (B, 26, D, H, W); zero outside the crop
+    t = heatmap_loss(out.heatmaps, target, model.targets.sigma, batch['valid'], batch['mask'],
+                     sigma_weight=model.sigma_weight)
     sig = model.targets.sigma.detach()
     return dict(loss=t.total, heatmap=t.heatmap.detach(), sigma_term=t.sigma.detach(),
-                **{f'sigma/{VERTEBRA_NAMES[l]}': sig[c] for c, l in enumerate(LANDMARK_LABELS)})  # logged: sigma per landmark
+                **{f'sigma/{VERTEBRA_NAMES[l]}': sig[c] for c, l in enumerate(LANDMARK_LABELS)})  # sigma per landmark
 
 # %% ../nbs/05_stage2.ipynb #abdbefbb
 def z_windows(z_lo_mm:float, # the scan's lowest slice centre, mm (canonical z)
@@ -164,7 +176,8 @@ def z_windows(z_lo_mm:float, # the scan's lowest slice centre, mm (canonical z)
               step:int, # slices between windows
              )->tuple: # (window centres in mm (n,), total slices covered)
     "Centres of overlapping z windows that cover a scan's height, the span centred on the scan."
-    if step < 1 or step > window: raise ValueError(f'window step {step}: must be between 1 and the window ({window} slices)')
+    if step < 1 or step > window:
+        raise ValueError(f'window step {step}: must be between 1 and the window ({window} slices)')
     n_slices = int(math.ceil((z_hi_mm - z_lo_mm) / spacing_mm - 1e-9)) + 1
     n = max(1, int(math.ceil(max(n_slices - window, 0) / step)) + 1)
     total = window + (n - 1) * step
@@ -187,11 +200,12 @@ def full_height_heatmaps(model:Stage2Model, # trained model (eval mode is set he
     model.eval().to(dev)
     W = cfg.size_xyz[2]
     centres, total = z_windows(0.0, n_z * sz, cfg.spacing_mm, W, cfg.window_step)
-    full = CropGrid((cfg.size_xyz[0], cfg.size_xyz[1], total), cfg.spacing_mm, column(float(centres.mean())), volume.direction)
+    full = CropGrid((cfg.size_xyz[0], cfg.size_xyz[1], total), cfg.spacing_mm, column(float(centres.mean())),
+                    volume.direction)
     vol, merged = volume.to(dev), None
     for k, cz in enumerate(centres):
-        x = crop_input(vol, identity_map(CropGrid(cfg.size_xyz, cfg.spacing_mm, column(float(cz)), volume.direction)))  # (1, 1, D, H, W)
-        hm = model(x).heatmaps[0].float()  # (26, D, H, W)
+        window = CropGrid(cfg.size_xyz, cfg.spacing_mm, column(float(cz)), volume.direction)
+        hm = model(crop_input(vol, identity_map(window))).heatmaps[0].float()  # (26, D, H, W)
         if merged is None: merged = torch.full((hm.shape[0], total) + tuple(hm.shape[2:]), -math.inf, device=dev)
         z0 = k * cfg.window_step
         merged[:, z0:z0 + W] = torch.maximum(merged[:, z0:z0 + W], hm)
@@ -228,7 +242,7 @@ def localize_vertebrae(model:Stage2Model, # trained stage-2 model
 def localization_table(model:Stage2Model, # trained stage-2 model
                        cases:list, # Cases with centroids
                        cfg:Stage2Config, # the stage's settings
-                       spine_xy:dict|None=None, # case name -> (2,) column centre or (3,) a point on it; None: each case's own (`case_spine_xyz`)
+                       spine_xy:dict|None=None, # name -> (2,) column x, y or (3,) a point on it; None: `case_spine_xyz`
                       )->pd.DataFrame: # one row per case: n_gt, n_pred, hits, id_rate, mld_mm, ...
     "VerSe localization metrics of stage 2 on cases."
     rows = []
@@ -241,13 +255,14 @@ def localization_table(model:Stage2Model, # trained stage-2 model
 def validate_stage2(model, cases, cfg)->dict:
     "Validation metrics of stage 2: identification rate (pooled) and mean localization distance (mm)."
     t = localization_table(model, cases, cfg)
-    return dict(id_rate=float(t.hits.sum() / max(t.n_gt.sum(), 1)), mld_mm=float(np.nanmean(t.mld_mm)) if t.mld_mm.notna().any() else math.nan)
+    mld = float(np.nanmean(t.mld_mm)) if t.mld_mm.notna().any() else math.nan
+    return dict(id_rate=float(t.hits.sum() / max(t.n_gt.sum(), 1)), mld_mm=mld)
 
 # %% ../nbs/05_stage2.ipynb #ba18cf68
 def stage2_model(cfg:Stage2Config)->Stage2Model:
     "The stage-2 model of a config: the SCNet and the learnable sigmas."
     return Stage2Model(cfg)
 
-VERTEBRAE = register_stage(Stage('vertebrae', 'stage 2', 'vertebrae.pt', Stage2Config, STAGE2_PRESETS, build=stage2_model,
-                                 batches=per_step(stage2_batch), step=stage2_step, validate=validate_stage2,
-                                 best_key='id_rate', best_mode='max'))
+VERTEBRAE = register_stage(Stage('vertebrae', 'stage 2', 'vertebrae.pt', Stage2Config, STAGE2_PRESETS,
+                                 build=stage2_model, batches=per_step(stage2_batch), step=stage2_step,
+                                 validate=validate_stage2, best_key='id_rate', best_mode='max'))

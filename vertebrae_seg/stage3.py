@@ -1,4 +1,4 @@
-"""Segment every vertebra on its own: a U-Net sees a crop around one landmark, with the landmark drawn as a second input channel, and outputs that vertebra's mask; the per-vertebra probabilities merge by argmax into one label map on the CT's own grid.
+"""Segment each vertebra from a crop marked at its landmark; merge them by argmax into one label map on the CT's grid.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/stage3.html.md"""
 
@@ -53,7 +53,7 @@ class Stage3Config(StageConfig):
     norm:str='none' # normalisation after every conv: 'none' (the paper), 'instance' or 'batch'
     landmark_sigma_mm:float=3.0 # the landmark channel: a peak-1 Gaussian of this sigma, mm
     jitter_mm:float=3.0 # training: the landmark of the channel moves by up to this much per axis, mm
-    loss:str='bce' # 'bce': sigmoid cross-entropy (the paper); 'dice_bce': 0.5 soft Dice + 0.5 BCE (the seed's table)
+    loss:str='bce' # 'bce': sigmoid cross-entropy (paper); 'dice_bce': 0.5 soft Dice + 0.5 BCE (earlier PyTorch port)
     threshold:float=0.5 # a voxel is inside where the probability exceeds this (largest connected component kept)
     background:float=0.5 # the constant background channel of the argmax merge
     train:TrainConfig=field(default_factory=_paper_train3) # optimisation
@@ -62,7 +62,8 @@ class Stage3Config(StageConfig):
         if self.loss not in LOSSES: raise ValueError(f'Stage3Config: loss {self.loss!r}; use one of {LOSSES}')
 
     def unet_config(self)->UNetConfig:
-        return UNetConfig(in_channels=2, out_channels=1, levels=self.levels, filters=self.filters, dropout=self.dropout, norm=self.norm)
+        return UNetConfig(in_channels=2, out_channels=1, levels=self.levels, filters=self.filters, dropout=self.dropout,
+                          norm=self.norm)
 
     def rows(self)->list:
         loss = 'sigmoid cross-entropy' if self.loss == 'bce' else '0.5 soft Dice + 0.5 sigmoid cross-entropy'
@@ -109,7 +110,9 @@ def vertebra_items(cases:list, # Cases with label maps (load_cases(..., with_mas
     "The vertebrae that stage 3 can train on."
     items = []
     for i, c in enumerate(cases):
-        if c.labels is None: raise VertebraeDataError(f'case {c.name}: no label map; stage 3 trains on masks (load_cases(..., with_mask=True))')
+        if c.labels is None:
+            raise VertebraeDataError(f'case {c.name}: no label map; stage 3 trains on masks '
+                                     '(load_cases(..., with_mask=True))')
         present = set(torch.unique(c.labels.array_zyx).to(torch.int64).tolist())
         items += [(i, int(l)) for l in sorted(c.centroids_xyz_mm) if int(l) in present]
     if not items: raise VertebraeDataError('stage 3: no vertebra has both a centroid and a mask in these cases')
@@ -131,7 +134,8 @@ def stage3_batch(cases:list, # Cases with label maps (CT smoothed with cfg.smoot
         m = random_map(grid, rng, cfg.augment) if augment else identity_map(grid)
         ct = crop_input(case.image, m, rng if augment else None)  # (1, 1, D, H, W)
         jitter = rng.uniform(-1, 1, 3) * cfg.jitter_mm if augment else np.zeros(3)
-        heat = landmark_channel(m.input_mm_to_index(lm + jitter), grid.size_zyx, cfg.landmark_sigma_mm / cfg.spacing_mm).to(ct.device)
+        heat = landmark_channel(m.input_mm_to_index(lm + jitter), grid.size_zyx, cfg.landmark_sigma_mm / cfg.spacing_mm)
+        heat = heat.to(ct.device)
         images.append(torch.cat([ct, heat], 1)[0])  # (2, D, H, W), where the case's volumes are (a GPU too)
         targets.append((sample(case.labels, m, 'nearest')[0] == label).float())  # (1, D, H, W)
     return dict(image=torch.stack(images), target=torch.stack(targets))
@@ -151,7 +155,8 @@ def segmentation_loss(logits:torch.Tensor, # (B, 1, D, H, W) network output
                      )->dict: # loss (minimised), bce, soft_dice
     "The stage-3 loss and its terms."
     if kind not in LOSSES: raise ValueError(f'loss {kind!r}: use one of {LOSSES}')
-    if logits.shape != target.shape: raise ValueError(f'logits {tuple(logits.shape)} and target {tuple(target.shape)} differ in shape')
+    if logits.shape != target.shape:
+        raise ValueError(f'logits {tuple(logits.shape)} and target {tuple(target.shape)} differ in shape')
     bce = F.binary_cross_entropy_with_logits(logits.float(), target.float())
     sd = soft_dice(logits, target)
     return dict(loss=bce if kind == 'bce' else 0.5 * (1 - sd) + 0.5 * bce, bce=bce, soft_dice=sd)
@@ -176,6 +181,8 @@ def largest_component(probability:torch.Tensor, # (D, H, W) probabilities
         p[torch.from_numpy((lab > 0) & (lab != 1 + int(sizes.argmax())))] = 0.0
     return p
 
+
+# %% ../nbs/06_stage3.ipynb #991ebe21
 @torch.no_grad()
 def vertebra_probabilities(model, # stage-3 network, or a list of them (probabilities averaged)
                            volume:Volume, # canonical CT smoothed with cfg.smooth_sigma_mm
@@ -207,7 +214,7 @@ def vertebra_probabilities(model, # stage-3 network, or a list of them (probabil
 
 # %% ../nbs/06_stage3.ipynb #9a45cbd7
 def _axis_weights(lo:int, hi:int, spacing:float, first_mm:float, crop_spacing:float, n:int)->torch.Tensor:
-    "(hi - lo + 1, n) linear interpolation weights from a crop axis to CT voxels lo..hi; positions in mm from the CT's voxel 0."
+    "(hi - lo + 1, n) linear interpolation weights from a crop axis to CT voxels lo..hi (mm from the CT's voxel 0)."
     pos = (np.arange(lo, hi + 1) * spacing - first_mm) / crop_spacing  # continuous crop indices
     k = np.clip(np.floor(pos).astype(int), 0, n - 2); f = np.clip(pos - k, 0.0, 1.0)
     w = np.zeros((len(pos), n), np.float32)
@@ -215,7 +222,7 @@ def _axis_weights(lo:int, hi:int, spacing:float, first_mm:float, crop_spacing:fl
     return torch.from_numpy(w)
 
 def _crop_first_mm(grid:CropGrid, origin_xyz_mm, direction)->np.ndarray:
-    "(3,) position of the crop's voxel 0 along the CT's voxel axes, mm from the CT's voxel 0; the crop must share those axes."
+    "(3,) position of the crop's voxel 0 along the CT's voxel axes, mm from the CT's voxel 0 (axes shared)."
     R = np.eye(3) if direction is None else np.asarray(direction, float).reshape(3, 3)
     if not np.allclose(R.T @ grid.direction_matrix, np.eye(3), atol=1e-6):
         raise ValueError('the crop grid is not aligned with the CT\'s voxel axes: make it with the volume\'s direction')
@@ -251,6 +258,8 @@ def resample_crop(values_zyx:torch.Tensor, # (D, H, W) values on the crop grid
     v = (wy @ v)  # (D, y, x)
     return torch.einsum('zd,dyx->zyx', wz, v)
 
+
+# %% ../nbs/06_stage3.ipynb #47ac3298
 def merge_vertebrae(crops:list, # VertebraCrop per vertebra
                     volume:Volume, # the canonical image whose grid the label map gets
                     background:float=0.5, # the constant background probability
@@ -258,14 +267,17 @@ def merge_vertebrae(crops:list, # VertebraCrop per vertebra
     "Argmax merge of per-vertebra probabilities (and a constant background) on the canonical CT grid."
     Z, Y, X = volume.array_zyx.shape[1:]
     labels = np.zeros((Z, Y, X), np.uint8)
-    boxes = [(c, crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz, volume.direction)) for c in crops]
+    boxes = [(c, crop_box(c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, volume.size_xyz, volume.direction))
+             for c in crops]
     boxes = [(c, b) for c, b in boxes if b is not None]
     if not boxes: return labels
-    u_lo = np.min([b[0] for _, b in boxes], 0); u_hi = np.max([b[1] for _, b in boxes], 0)  # (x, y, z): the union of the boxes
-    best = torch.full(tuple((u_hi - u_lo + 1)[::-1].tolist()), float(background), dtype=torch.float32)  # (z, y, x) over the union only
+    u_lo, u_hi = np.min([b[0] for _, b in boxes], 0), np.max([b[1] for _, b in boxes], 0)  # (x, y, z): the boxes' union
+    shape_zyx = tuple((u_hi - u_lo + 1)[::-1].tolist())  # over the union only
+    best = torch.full(shape_zyx, float(background), dtype=torch.float32)
     lab_u = torch.zeros(best.shape, dtype=torch.uint8)
     for c, (lo, hi) in boxes:
-        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, (lo, hi), volume.direction)
+        p = resample_crop(c.probability, c.grid, volume.origin_xyz_mm, volume.spacing_xyz_mm, (lo, hi),
+                          volume.direction)
         a, b = np.asarray(lo) - u_lo, np.asarray(hi) - u_lo + 1
         sl = (slice(a[2], b[2]), slice(a[1], b[1]), slice(a[0], b[0]))
         win = p > best[sl]
@@ -286,11 +298,15 @@ def check_landmarks(landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS mm
     out = {}
     for l, p in landmarks_xyz_mm.items():
         q = np.asarray(p, float).reshape(-1)
-        if q.shape != (3,) or not np.isfinite(q).all(): raise ValueError(f'{what}: landmark {l} is {p!r}; need three finite mm values (x, y, z)')
-        if int(l) != l or not 1 <= int(l) <= 28: raise ValueError(f'{what}: landmark label {l!r} is not a VerSe label (1-28)')
+        if q.shape != (3,) or not np.isfinite(q).all():
+            raise ValueError(f'{what}: landmark {l} is {p!r}; need three finite mm values (x, y, z)')
+        if int(l) != l or not 1 <= int(l) <= 28:
+            raise ValueError(f'{what}: landmark label {l!r} is not a VerSe label (1-28)')
         out[int(l)] = q
     return out
 
+
+# %% ../nbs/06_stage3.ipynb #b3c91b98
 def segment_volume(model, # stage-3 network, or a list of them (probabilities averaged)
                    volume:Volume, # canonical CT smoothed with cfg.smooth_sigma_mm
                    landmarks_xyz_mm:dict, # VerSe label -> (3,) world LPS landmark
@@ -327,9 +343,12 @@ def vertebra_dice(gt_zyx:np.ndarray, # ground-truth label map
                   labels, # the labels to score (a label missing from the prediction scores 0)
                  )->dict: # label -> Dice
     "Dice of each listed vertebra."
-    if gt_zyx.shape != pred_zyx.shape: raise ValueError(f'label maps of shapes {gt_zyx.shape} and {pred_zyx.shape} are not on one grid')
+    if gt_zyx.shape != pred_zyx.shape:
+        raise ValueError(f'label maps of shapes {gt_zyx.shape} and {pred_zyx.shape} are not on one grid')
     return {int(l): dice(gt_zyx == l, pred_zyx == l) for l in labels}
 
+
+# %% ../nbs/06_stage3.ipynb #13e4cee6
 def case_dice(model, case:Case, cfg:Stage3Config, device=None)->dict:
     "Dice per vertebra of one case, segmented from its ground-truth centroids on its canonical grid."
     gt = case.labels.array_zyx[0].to(torch.int64).numpy()
@@ -364,5 +383,5 @@ def _check_cases(cases:list, what:str):
 
 SEGMENTATION = register_stage(Stage('segmentation', 'stage 3', 'segmentation.pt', Stage3Config, STAGE3_PRESETS,
                                     build=stage3_model, batches=stage3_batches, step=stage3_step,
-                                    validate=validate_stage3, best_key='dice', best_mode='max', check_cases=_check_cases,
-                                    activation=torch.sigmoid))
+                                    validate=validate_stage3, best_key='dice', best_mode='max',
+                                    check_cases=_check_cases, activation=torch.sigmoid))

@@ -1,4 +1,4 @@
-"""One registry of the cascade's three stages: the settings every stage shares, its presets, the model it builds, and one way to train, load and average any of them.
+"""One registry of the cascade's stages: shared settings, presets, models, and one way to train, load and average them.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/stages.html.md"""
 
@@ -90,16 +90,22 @@ STAGES = {}  # name -> Stage, in the order of the cascade; each stage module reg
 
 def register_stage(stage:Stage)->Stage:
     "Add a stage to the registry (replacing one of the same name) and return it."
-    if stage.best_mode not in ('min', 'max'): raise ValueError(f"{stage.name}: best_mode {stage.best_mode!r}; use 'min' or 'max'")
-    if not issubclass(stage.config, StageConfig): raise TypeError(f'{stage.name}: its config {stage.config} is not a StageConfig')
+    if stage.best_mode not in ('min', 'max'):
+        raise ValueError(f"{stage.name}: best_mode {stage.best_mode!r}; use 'min' or 'max'")
+    if not issubclass(stage.config, StageConfig):
+        raise TypeError(f'{stage.name}: its config {stage.config} is not a StageConfig')
     STAGES[stage.name] = stage
     return stage
 
 def get_stage(stage:str|Stage)->Stage:
     "The registered stage of a name (a Stage is returned as it is)."
     if isinstance(stage, Stage): return stage
-    if stage not in STAGES: raise ValueError(f'stage {stage!r}: use one of {tuple(STAGES)}')
-    return STAGES[stage]
+    if stage in STAGES: return STAGES[stage]
+    builtin = {'spine': 'stage1', 'vertebrae': 'stage2', 'segmentation': 'stage3'}.get(stage)
+    if builtin:
+        raise ValueError(f'stage {stage!r} is not registered yet: its record is made when its module is imported '
+                         f'(import vertebrae_seg.{builtin}, or vertebrae_seg.train, which imports all three)')
+    raise ValueError(f'stage {stage!r}: use one of {tuple(STAGES)}')
 
 def stage_config(stage:str|Stage, # a registered stage or its name
                  preset:str='paper', # one of its presets
@@ -126,7 +132,8 @@ def train_stage(stage:str|Stage, # a registered stage or its name
                )->TrainResult:
     "Train a stage's model on cases: its batches, loss and validation, through `training.fit`."
     s = get_stage(stage)
-    if not isinstance(cfg, s.config): raise TypeError(f'{s.title}: the config is a {type(cfg).__name__}, not a {s.config.__name__}')
+    if not isinstance(cfg, s.config):
+        raise TypeError(f'{s.title}: the config is a {type(cfg).__name__}, not a {s.config.__name__}')
     if not train_cases: raise ValueError(f'{s.title}: no training cases')
     if s.check_cases is not None:
         s.check_cases(train_cases, 'training')
@@ -146,7 +153,8 @@ def load_stage_checkpoint(path, # a checkpoint written by train_stage
                          )->tuple: # (checkpoint dict, config)
     "A stage's checkpoint and its config, refusing another stage or preset (CheckpointError naming the file)."
     s = get_stage(stage)
-    ck = load_checkpoint(path, dict(stage=s.name, **({} if preset is None else dict(preset=preset))), map_location='cpu')
+    expect = dict(stage=s.name, **({} if preset is None else dict(preset=preset)))
+    ck = load_checkpoint(path, expect, map_location='cpu')
     return ck, from_plain(s.config, ck['meta'].get('config', {}), f'{path}: config')
 
 def load_stage(stage:str|Stage, # a registered stage or its name
@@ -184,7 +192,8 @@ def as_ensemble(model, # a model, a list of models of one stage, or a MeanEnsemb
     "One MeanEnsemble in eval mode that gives the stage's read-out, whatever was passed."
     if isinstance(model, MeanEnsemble):
         if model.activation is not activation:
-            raise ValueError(f'MeanEnsemble: its activation is {model.activation}, the stage reads out with {activation}')
+            raise ValueError(f'MeanEnsemble: its activation is {model.activation}, '
+                             f'the stage reads out with {activation}')
         return model.eval()
     return MeanEnsemble(list(model) if isinstance(model, (list, tuple)) else [model], activation).eval()
 

@@ -98,9 +98,11 @@ def command_config(stage:str, # 'spine', 'vertebrae' or 'segmentation'
     "A stage's preset with the training flags applied."
     if stage not in STAGES: raise TrainCommandError(f'stage {stage!r}: use one of {STAGES}')
     cfg = stage_config(stage, preset)
-    over = train_overrides(default_batch_size=cfg.train.batch_size, **flags)  # TrainCommandError on bad flags
-    try: return replace(cfg, train=replace(cfg.train, **over))
-    except ValueError as e: raise TrainCommandError(str(e)) from None  # TrainConfig's own checks
+    try:
+        over = train_overrides(default_batch_size=cfg.train.batch_size, **flags)
+        return replace(cfg, train=replace(cfg.train, **over))
+    except TrainCommandError: raise
+    except ValueError as e: raise TrainCommandError(str(e)) from None  # TrainConfig's own checks, among others
 
 # %% ../nbs/07_train.ipynb #b77439b5
 def spine_centres(rows:pd.DataFrame, # dataset rows (data.read_dataset_csv)

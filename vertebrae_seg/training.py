@@ -1,4 +1,4 @@
-"""One loop for all three stages: the paper's schedules, gradient clipping, bf16 autocast where the hardware computes in bf16, atomic checkpoints, a run that resumes exactly where it was killed, a log and its curves.
+"""One training loop for all three stages: schedules, bf16 autocast, atomic checkpoints, exact resume, log and curves.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/training.html.md"""
 
@@ -43,15 +43,15 @@ class TrainConfig:
     optimizer:str='adam' # 'adam' or 'sgd' (SGD with Nesterov momentum, as the authors' SCNet)
     lr:float=1e-4 # initial learning rate
     momentum:float=0.99 # momentum of 'sgd' (Nesterov)
-    weight_decay:float=0.0 # L2 on conv/linear kernels only (params with ndim > 1): adds wd/2 * sum ||W||^2 to the loss
-    lr_steps:tuple=() # ((fraction_of_iterations, factor), ...): lr * factor after that many steps (factors absolute, not cumulative)
-    lr_schedule:str='steps' # 'steps' (lr_steps) or 'cosine' (half a cosine from lr down to lr * lr_final over the run after the warm-up)
+    weight_decay:float=0.0 # L2 on kernels only (params with ndim > 1): adds wd/2 * sum ||W||^2 to the loss
+    lr_steps:tuple=() # ((fraction_of_iterations, factor), ...): lr * factor from then on (absolute factors)
+    lr_schedule:str='steps' # 'steps' (lr_steps) or 'cosine' (half a cosine to lr * lr_final after the warm-up)
     lr_final:float=0.01 # 'cosine': the last step's lr as a fraction of lr
     warmup:float=0.0 # fraction of the run over which the lr rises linearly to lr (either schedule)
     clip_grad_norm:float|None=None # clip the global gradient norm to this; None: no clipping
     val_every:int=100 # validate (and checkpoint) every N steps and after the last
-    amp:str='auto' # 'auto': bf16 autocast where bf16 is native (CUDA, CPUs with AMX or AVX-512 BF16; see bf16_native), none elsewhere; 'bf16': always; 'off': never
-    memory_format:str='auto' # 'auto': channels-last weights and batches on the CPU, the default layout elsewhere; 'channels_last' or 'contiguous': always
+    amp:str='auto' # 'auto': bf16 autocast where bf16 is native (see bf16_native); 'bf16': always; 'off': never
+    memory_format:str='auto' # 'auto': channels-last on the CPU only; 'channels_last' or 'contiguous': always
     seed:int=0 # seed of the run: the random state of step s depends only on (seed, s)
 
     def __post_init__(self):
@@ -59,30 +59,38 @@ class TrainConfig:
             v = getattr(self, name)
             if int(v) != v or v < 1: raise ValueError(f'TrainConfig: {name} must be an integer >= 1, got {v!r}')
             setattr(self, name, int(v))
-        if int(self.seed) != self.seed or self.seed < 0: raise ValueError(f'TrainConfig: seed must be an integer >= 0, got {self.seed!r}')
+        if int(self.seed) != self.seed or self.seed < 0:
+            raise ValueError(f'TrainConfig: seed must be an integer >= 0, got {self.seed!r}')
         self.seed = int(self.seed)
-        if self.optimizer not in OPTIMIZERS: raise ValueError(f'TrainConfig: optimizer {self.optimizer!r}; use one of {OPTIMIZERS}')
-        if self.amp not in AMP_MODES: raise ValueError(f'TrainConfig: amp {self.amp!r}; use one of {AMP_MODES}')
-        if self.memory_format not in MEMORY_FORMATS: raise ValueError(f'TrainConfig: memory_format {self.memory_format!r}; use one of {MEMORY_FORMATS}')
+        for name, allowed in (('optimizer', OPTIMIZERS), ('amp', AMP_MODES), ('memory_format', MEMORY_FORMATS)):
+            v = getattr(self, name)
+            if v not in allowed: raise ValueError(f'TrainConfig: {name} {v!r}; use one of {allowed}')
         if not self.lr > 0: raise ValueError(f'TrainConfig: lr must be > 0, got {self.lr!r}')
-        if not 0 <= self.momentum < 1: raise ValueError(f'TrainConfig: momentum must be in [0, 1), got {self.momentum!r}')
-        if not self.weight_decay >= 0: raise ValueError(f'TrainConfig: weight_decay must be >= 0, got {self.weight_decay!r}')
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f'TrainConfig: momentum must be in [0, 1), got {self.momentum!r}')
+        if not self.weight_decay >= 0:
+            raise ValueError(f'TrainConfig: weight_decay must be >= 0, got {self.weight_decay!r}')
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
             raise ValueError(f'TrainConfig: clip_grad_norm must be > 0 or None, got {self.clip_grad_norm!r}')
         self.lr_steps = self._check_lr_steps(self.lr_steps)
-        if self.lr_schedule not in LR_SCHEDULES: raise ValueError(f'TrainConfig: lr_schedule {self.lr_schedule!r}; use one of {LR_SCHEDULES}')
-        if self.lr_schedule == 'cosine' and self.lr_steps: raise ValueError('TrainConfig: the cosine schedule takes no lr_steps; give one of them')
-        if not 0 <= self.lr_final <= 1: raise ValueError(f'TrainConfig: lr_final must be in [0, 1], got {self.lr_final!r}')
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f'TrainConfig: lr_schedule {self.lr_schedule!r}; use one of {LR_SCHEDULES}')
+        if self.lr_schedule == 'cosine' and self.lr_steps:
+            raise ValueError('TrainConfig: the cosine schedule takes no lr_steps; give one of them')
+        if not 0 <= self.lr_final <= 1:
+            raise ValueError(f'TrainConfig: lr_final must be in [0, 1], got {self.lr_final!r}')
         if not 0 <= self.warmup < 1: raise ValueError(f'TrainConfig: warmup must be in [0, 1), got {self.warmup!r}')
 
     @staticmethod
     def _check_lr_steps(lr_steps)->tuple:
         try: steps = tuple((float(f), float(x)) for f, x in lr_steps)
-        except (TypeError, ValueError): raise ValueError(f'TrainConfig: lr_steps must be pairs (fraction, factor), got {lr_steps!r}') from None
+        except (TypeError, ValueError):
+            raise ValueError(f'TrainConfig: lr_steps must be pairs (fraction, factor), got {lr_steps!r}') from None
         for f, x in steps:
             if not 0 < f <= 1: raise ValueError(f'TrainConfig: lr_steps fraction {f:g} is not in (0, 1]')
             if not x > 0: raise ValueError(f'TrainConfig: lr_steps factor {x:g} must be > 0')
-        if any(b[0] <= a[0] for a, b in zip(steps, steps[1:])): raise ValueError(f'TrainConfig: lr_steps fractions must increase, got {steps}')
+        if any(b[0] <= a[0] for a, b in zip(steps, steps[1:])):
+            raise ValueError(f'TrainConfig: lr_steps fractions must increase, got {steps}')
         return steps
 
     def milestones(self)->list:
@@ -98,7 +106,9 @@ class TrainConfig:
         clip = f'clipped to norm {self.clip_grad_norm:g}' if self.clip_grad_norm else 'not clipped'
         return (f'TrainConfig\n  run        {self.iterations} iterations, batch {self.batch_size}, seed {self.seed}\n'
                 f'  optimiser  {opt}, lr {self.lr:g}, {wd}\n  schedule   {sched}\n  gradients  {clip}\n'
-                f'  validation every {self.val_every} iterations and after the last; amp {self.amp}; memory format {self.memory_format}')
+                f'  validation every {self.val_every} iterations and after the last; amp {self.amp}; '
+                f'memory format {self.memory_format}')
+
 
 # %% ../nbs/03b_training.ipynb #436d6255
 def available_devices()->list:
@@ -107,20 +117,22 @@ def available_devices()->list:
     return (['cpu'] + [f'cuda:{i}' for i in range(torch.cuda.device_count())]
             + (['mps'] if mps is not None and mps.is_available() else []))
 
-def resolve_device(device:str|torch.device='auto', # 'auto' (CUDA if available, else CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
+def resolve_device(device:str|torch.device='auto', # 'auto' (CUDA if any, else CPU), 'cpu', 'cuda', 'cuda:N', 'mps'
                   )->torch.device:
     "The torch device to train on; a clear ValueError for a device this machine does not have."
     if isinstance(device, str) and device.strip().lower() == 'auto':
         return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    def bad(why): return ValueError(f'device {device!r}: {why}; available: {", ".join(available_devices())}')
     try: dev = torch.device(device.strip() if isinstance(device, str) else device)
-    except (RuntimeError, TypeError): raise ValueError(f'device {device!r}: not a device name; available: {", ".join(available_devices())}') from None
+    except (RuntimeError, TypeError): raise bad('not a device name') from None
     if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f'device {device!r}: CUDA is not available here (torch {torch.__version__}); available: {", ".join(available_devices())}')
+        raise bad(f'CUDA is not available here (torch {torch.__version__})')
     if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ValueError(f'device {device!r}: there are {torch.cuda.device_count()} CUDA devices; available: {", ".join(available_devices())}')
-    if dev.type == 'mps' and 'mps' not in available_devices(): raise ValueError(f'device {device!r}: MPS is not available; available: {", ".join(available_devices())}')
-    if dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f'device {device!r}: use cpu, cuda, cuda:N or mps; available: {", ".join(available_devices())}')
+        raise bad(f'there are {torch.cuda.device_count()} CUDA devices')
+    if dev.type == 'mps' and 'mps' not in available_devices(): raise bad('MPS is not available')
+    if dev.type not in ('cpu', 'cuda', 'mps'): raise bad('use cpu, cuda, cuda:N or mps')
     return dev
+
 
 # %% ../nbs/03b_training.ipynb #22359693
 def _entropy(seed, step, rank)->list:
@@ -130,7 +142,7 @@ def step_seed(seed:int, # the run's seed
               step:int, # step index, 0-based
               rank:int=0, # process rank in a distributed run (0: the only process, or the first)
              )->int: # a 63-bit seed for this step
-    "The seed of one step, from numpy's `SeedSequence([seed, step])` (its first child); `[seed, step, rank]` for rank > 0."
+    "The seed of one step: numpy's `SeedSequence([seed, step])` (`[seed, step, rank]` for rank > 0), its first child."
     child = np.random.SeedSequence(_entropy(seed, step, rank)).spawn(1)[0]
     return int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
@@ -149,25 +161,28 @@ def seed_step(seed:int, # the run's seed
 def make_optimizer(params_or_model, # an nn.Module or an iterable of parameters
                    config:TrainConfig, # optimizer, lr, momentum, weight_decay
                   )->torch.optim.Optimizer:
-    "Adam, or SGD with Nesterov momentum; weight decay on the kernels (ndim > 1) only; a parameter's `lr_scale` attribute scales its lr."
+    "Adam, or SGD with Nesterov momentum; decay on kernels (ndim > 1) only; a parameter's `lr_scale` scales its lr."
     params = params_or_model.parameters() if isinstance(params_or_model, nn.Module) else params_or_model
     params = [p for p in params if p.requires_grad]
     if not params: raise ValueError('make_optimizer: there are no trainable parameters')
-    scales = sorted({float(getattr(p, 'lr_scale', 1.0)) for p in params}, reverse=True)  # a parameter's `lr_scale` attribute, default 1
+    scale = lambda p: float(getattr(p, 'lr_scale', 1.0))  # a parameter's `lr_scale` attribute, default 1
     groups = []
-    for sc in scales:
-        sel = [p for p in params if float(getattr(p, 'lr_scale', 1.0)) == sc]
+    for sc in sorted({scale(p) for p in params}, reverse=True):
+        sel = [p for p in params if scale(p) == sc]
         tag = '' if sc == 1.0 else f' x{sc:g}'
-        groups += [dict(params=[p for p in sel if p.ndim > 1], weight_decay=config.weight_decay, name='kernels' + tag, lr_scale=sc),
+        groups += [dict(params=[p for p in sel if p.ndim > 1], weight_decay=config.weight_decay, name='kernels' + tag,
+                        lr_scale=sc),
                    dict(params=[p for p in sel if p.ndim <= 1], weight_decay=0.0, name='others' + tag, lr_scale=sc)]
     groups = [g for g in groups if g['params']]
     if config.optimizer == 'adam': return torch.optim.Adam(groups, lr=config.lr)
     return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum, nesterov=config.momentum > 0)
 
+
+# %% ../nbs/03b_training.ipynb #2340374b
 def lr_at(config:TrainConfig, # lr, lr_schedule, lr_steps, lr_final, warmup
           step:int, # step index, 0-based (= steps done before it)
          )->float: # the learning rate of that step
-    "The learning rate of a step: the warm-up's ramp, then `lr` times the factor of the last milestone reached, or the cosine."
+    "The learning rate of a step: the warm-up's ramp, then `lr` times the last milestone's factor, or the cosine."
     n_warm = round(config.warmup * config.iterations)
     if step < n_warm: return config.lr * (step + 1) / n_warm
     if config.lr_schedule == 'cosine':
@@ -188,19 +203,24 @@ class CheckpointError(ValueError):
 def to_plain(obj, # numbers, strings, paths, numpy values, tensors, dataclasses, and dicts/lists/tuples of them
              where:str='value', # name of the object, for the error message
             ):
-    "The same content in plain python types (dict, list, str, int, float, bool, None), fit for JSON and weights_only loading."
+    "The same content in plain python types (dict, list, str, numbers, None), fit for JSON and weights_only loading."
     if obj is None: return None
     if isinstance(obj, np.generic): return obj.item()
     for t in (bool, int, float, str):
         if isinstance(obj, t): return t(obj)
     if isinstance(obj, Path): return str(obj)
     if isinstance(obj, (torch.device, torch.dtype)): return str(obj)
-    if isinstance(obj, (np.ndarray, torch.Tensor)): return to_plain(obj.tolist() if isinstance(obj, np.ndarray) else obj.detach().cpu().tolist(), where)
-    if is_dataclass(obj) and not isinstance(obj, type): return {f.name: to_plain(getattr(obj, f.name), f'{where}.{f.name}') for f in fields(obj)}
+    if isinstance(obj, np.ndarray): return to_plain(obj.tolist(), where)
+    if isinstance(obj, torch.Tensor): return to_plain(obj.detach().cpu().tolist(), where)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_plain(getattr(obj, f.name), f'{where}.{f.name}') for f in fields(obj)}
     if isinstance(obj, Mapping): return {to_plain(k, where): to_plain(v, f'{where}[{k!r}]') for k, v in obj.items()}
     if isinstance(obj, (list, tuple)): return [to_plain(v, f'{where}[{i}]') for i, v in enumerate(obj)]
-    raise TypeError(f'{where}: a {type(obj).__name__} cannot be stored in a checkpoint or config.json; use plain python values')
+    raise TypeError(f'{where}: a {type(obj).__name__} cannot be stored in a checkpoint or config.json; '
+                    'use plain python values')
 
+
+# %% ../nbs/03b_training.ipynb #ed907ffe
 def _tuples(v):
     return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
@@ -220,6 +240,7 @@ def from_plain(cls, # a dataclass whose fields all have defaults (a stage config
         kw[k] = v
     return cls(**kw)
 
+
 # %% ../nbs/03b_training.ipynb #6d59341b
 def save_checkpoint(path:str|Path, # file to write, e.g. run/latest.pt
                     model:nn.Module, # its state_dict is saved
@@ -233,7 +254,8 @@ def save_checkpoint(path:str|Path, # file to write, e.g. run/latest.pt
     "Save a training checkpoint atomically (temporary file + rename)."
     ckpt = dict(format=CHECKPOINT_FORMAT, version=CHECKPOINT_VERSION, model=model.state_dict(),
                 optimizer=None if optimizer is None else optimizer.state_dict(), step=int(step),
-                meta=to_plain(meta or {}, 'meta'), history=to_plain(list(history), 'history'), best=to_plain(best, 'best'))
+                meta=to_plain(meta or {}, 'meta'), history=to_plain(list(history), 'history'),
+                best=to_plain(best, 'best'))
     return atomic_write(path, lambda tmp: torch.save(ckpt, tmp), overwrite)
 
 def _describe(meta:dict, keys)->str:
@@ -245,8 +267,9 @@ def _unreadable(path:Path, e:Exception)->str:
     "Why torch's safe loader refused `path`, in one line that never advises unsafe loading."
     text = str(e)
     if 'weights_only' in text:   # refused by the weights-only unpickler, whose advice (load unsafely) is not passed on
-        if 'GLOBAL' in text: return f'{path}: not a vertebrae_seg checkpoint (it holds Python objects other than tensors and plain values); it will not be unpickled'
-        return f'{path}: not a vertebrae_seg checkpoint (not a file of tensors and plain values that torch can read); it will not be unpickled'
+        what = ('it holds Python objects other than tensors and plain values' if 'GLOBAL' in text else
+                'not a file of tensors and plain values that torch can read')
+        return f'{path}: not a vertebrae_seg checkpoint ({what}); it will not be unpickled'
     msg = text.strip().splitlines()[0] if text.strip() else ''
     return f'{path}: not a vertebrae_seg checkpoint (torch cannot read it: {type(e).__name__}: {msg[:200]})'
 
@@ -254,7 +277,7 @@ def load_checkpoint(path:str|Path, # a file written by save_checkpoint
                     expect:dict|None=None, # meta values it must have, e.g. {'stage': 'spine', 'preset': 'small'}
                     map_location='cpu', # where the tensors go
                    )->dict: # format, version, model, optimizer, step, meta, history, best
-    "Load a checkpoint (always with weights_only=True); CheckpointError naming the file if it is not one of ours or does not fit."
+    "Load a checkpoint (always weights_only=True); a CheckpointError naming the file if it is not ours or does not fit."
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f'{path}: no such checkpoint file')
     try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
@@ -262,12 +285,15 @@ def load_checkpoint(path:str|Path, # a file written by save_checkpoint
     if not isinstance(ckpt, dict) or ckpt.get('format') != CHECKPOINT_FORMAT:
         raise CheckpointError(f'{path}: not a vertebrae_seg checkpoint (no format {CHECKPOINT_FORMAT!r})')
     if ckpt.get('version', 0) > CHECKPOINT_VERSION:
-        raise CheckpointError(f'{path}: checkpoint version {ckpt["version"]} is newer than this code reads ({CHECKPOINT_VERSION}); update vertebrae_seg')
+        raise CheckpointError(f'{path}: checkpoint version {ckpt["version"]} is newer than this code reads '
+                              f'({CHECKPOINT_VERSION}); update vertebrae_seg')
     if expect:
         meta = ckpt.get('meta') or {}
         if any(meta.get(k) != v for k, v in expect.items()):
-            raise CheckpointError(f'{path}: a checkpoint of {_describe(meta, expect)}; expected {_describe(expect, expect)}')
+            raise CheckpointError(f'{path}: a checkpoint of {_describe(meta, expect)}; '
+                                  f'expected {_describe(expect, expect)}')
     return ckpt
+
 
 # %% ../nbs/03b_training.ipynb #a18ce571
 class TrainResult(NamedTuple):
@@ -277,8 +303,10 @@ class TrainResult(NamedTuple):
     out_dir:Path|None # where the run's files are
     model:nn.Module # the trained model, in eval mode, on the training device
 
+
+# %% ../nbs/03b_training.ipynb #7aa19c75
 def _map_tensors(batch, fn):
-    "The batch with `fn` applied to every tensor in it (dicts, named tuples, lists and tuples walked; other values unchanged)."
+    "The batch with `fn` applied to every tensor in it (dicts, named tuples, lists, tuples walked; others unchanged)."
     if isinstance(batch, torch.Tensor): return fn(batch)
     if isinstance(batch, Mapping): return {k: _map_tensors(v, fn) for k, v in batch.items()}
     if isinstance(batch, tuple) and hasattr(batch, '_fields'): return type(batch)(*(_map_tensors(v, fn) for v in batch))
@@ -295,10 +323,14 @@ def _channels_last(config:TrainConfig, device:torch.device)->bool:
     "Whether a run keeps weights and batches channels-last."
     return config.memory_format == 'channels_last' or (config.memory_format == 'auto' and device.type == 'cpu')
 
+def _to_channels_last(t:torch.Tensor)->torch.Tensor:
+    if t.ndim == 5 and t.is_floating_point(): return t.contiguous(memory_format=torch.channels_last_3d)
+    return t
+
 def to_channels_last(batch, # a tensor, or dicts/lists/tuples holding tensors
                     ):
     "The batch with its 5-D floating-point tensors in the channels-last layout (other values unchanged)."
-    return _map_tensors(batch, lambda t: t.contiguous(memory_format=torch.channels_last_3d) if t.ndim == 5 and t.is_floating_point() else t)
+    return _map_tensors(batch, _to_channels_last)
 
 
 # %% ../nbs/03b_training.ipynb #7e10ee67
@@ -310,12 +342,15 @@ def cpu_model()->str:
     except OSError: pass
     return platform.processor() or platform.machine()
 
+
+# %% ../nbs/03b_training.ipynb #a0baa135
 CPU_ISAS = ('AMX', 'AVX-512 BF16', 'AVX-512', 'AVX2', 'baseline')  # widest first
-_ONEDNN_CAPS = {'AVX512_CORE_AMX': 'AMX', 'AVX512_CORE_BF16': 'AVX-512 BF16', 'AVX512_CORE_VNNI': 'AVX-512', 'AVX512_CORE': 'AVX-512',
-                'AVX2_VNNI_2': 'AVX2', 'AVX2_VNNI': 'AVX2', 'AVX2': 'AVX2', 'AVX': 'baseline', 'SSE41': 'baseline'}
+_ONEDNN_CAPS = {'AVX512_CORE_AMX': 'AMX', 'AVX512_CORE_BF16': 'AVX-512 BF16', 'AVX512_CORE_VNNI': 'AVX-512',
+                'AVX512_CORE': 'AVX-512', 'AVX2_VNNI_2': 'AVX2', 'AVX2_VNNI': 'AVX2', 'AVX2': 'AVX2', 'AVX': 'baseline',
+                'SSE41': 'baseline'}
 
 def cpu_isa()->str:
-    "The widest instruction set the CPU gives PyTorch's convolutions (one of CPU_ISAS), capped by ONEDNN_MAX_CPU_ISA if set."
+    "The widest instruction set the CPU gives PyTorch's convolutions (one of CPU_ISAS), capped by ONEDNN_MAX_CPU_ISA."
     has = lambda name: bool(getattr(torch.cpu, name, lambda: False)())  # torch.cpu's probes: PyTorch >= 2.2
     isa = ('AMX' if has('_is_amx_tile_supported') else 'AVX-512 BF16' if has('_is_avx512_bf16_supported') else
            'AVX-512' if has('_is_avx512_supported') else 'AVX2' if has('_is_avx2_supported') else 'baseline')
@@ -339,8 +374,11 @@ def uses_bf16(config:TrainConfig, # the run's settings (amp)
 
 def _autocast(config:TrainConfig, device:torch.device):
     "The autocast context of a training step."
-    return torch.autocast(device.type, dtype=torch.bfloat16) if uses_bf16(config, device) else contextlib.nullcontext()
+    if uses_bf16(config, device): return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
 
+
+# %% ../nbs/03b_training.ipynb #e04628c7
 def choose_amp(model:nn.Module, # the run's model on its device (left unchanged: a copy is timed)
                step_fn, # the run's step function
                first_batch, # () -> one batch on the device, as the run's steps get it; called only when measuring
@@ -349,7 +387,7 @@ def choose_amp(model:nn.Module, # the run's model on its device (left unchanged:
                repeats:int=3, # timed passes per precision, after an untimed one; the two precisions alternate
                margin:float=0.05, # bf16 must be this much faster (a fraction) to be chosen over float32
               )->str: # 'bf16' or 'off'
-    "What a run's `amp` means on `device`; for 'auto' on a CPU with AVX-512 BF16 but no AMX, the faster precision, timed."
+    "What a run's `amp` means on `device`; 'auto' on a CPU with AVX-512 BF16 but no AMX: the faster precision, timed."
     if config.amp != 'auto': return config.amp
     if not (device.type == 'cpu' and cpu_isa() == 'AVX-512 BF16'): return 'bf16' if bf16_native(device) else 'off'
     probe, batch, ts = copy.deepcopy(model), first_batch(), {'bf16': [], 'off': []}
@@ -406,10 +444,12 @@ def _start(model, opt, out:Path|None, meta:dict, resume:bool, overwrite:bool, ra
     if resume and latest.exists():
         ck = load_checkpoint(latest, expect={k: meta[k] for k in ('stage', 'preset') if k in meta} or None)
         try: model.load_state_dict(ck['model'])
-        except RuntimeError as e: raise CheckpointError(f'{latest}: its weights do not fit this network: {str(e).splitlines()[0]}') from None
+        except RuntimeError as e:
+            raise CheckpointError(f'{latest}: its weights do not fit this network: {str(e).splitlines()[0]}') from None
         if ck['optimizer'] is None: raise CheckpointError(f'{latest}: holds no optimiser state; cannot resume from it')
         try: opt.load_state_dict(ck['optimizer'])
-        except ValueError as e: raise CheckpointError(f'{latest}: its optimiser state does not fit this network: {e}') from None
+        except ValueError as e:
+            raise CheckpointError(f'{latest}: its optimiser state does not fit this network: {e}') from None
         return ck['step'], list(ck['history']), ck['best']
     if latest.exists() and not resume and not overwrite:
         raise FileExistsError(f'{out}: holds a training run (latest.pt); pass --resume (resume=True) to continue it '
@@ -426,7 +466,7 @@ def _improved(best:dict|None, value:float, mode:str)->bool:
 
 # %% ../nbs/03b_training.ipynb #419b3921
 class DDP(nn.parallel.DistributedDataParallel):
-    "DistributedDataParallel through which the wrapped model's own attributes (e.g. stage 2's `targets`) stay reachable."
+    "DistributedDataParallel through which the wrapped model's attributes (e.g. stage 2's `targets`) stay reachable."
     def __getattr__(self, name:str):
         try: return super().__getattr__(name)
         except AttributeError:
@@ -434,11 +474,13 @@ class DDP(nn.parallel.DistributedDataParallel):
             if inner is None or name == 'module': raise
             return getattr(inner, name)
 
-def use_ddp(distributed:bool|None=None, # True: must be distributed; False: never; None: when a process group is initialised
+def use_ddp(distributed:bool|None=None, # True: must be; False: never; None: when a process group is initialised
            )->bool:
     "Whether a training run is distributed; an error if asked for without a process group."
     on = dist.is_available() and dist.is_initialized()
-    if distributed and not on: raise RuntimeError('distributed training needs an initialised process group (torch.distributed.init_process_group)')
+    if distributed and not on:
+        raise RuntimeError('distributed training needs an initialised process group '
+                           '(torch.distributed.init_process_group)')
     return on if distributed is None else bool(distributed)
 
 def weights_digest(model:nn.Module)->str:
@@ -450,13 +492,14 @@ def weights_digest(model:nn.Module)->str:
     return h.hexdigest()
 
 def check_ranks_agree(model:nn.Module)->str:
-    "The digest of the weights, the same on every rank (a collective call), or a RuntimeError naming the ranks that differ."
+    "The weights' digest, the same on every rank (a collective call), or a RuntimeError naming the ranks that differ."
     d = weights_digest(model)
     if not use_ddp(): return d
     all_d = [None] * dist.get_world_size()
     dist.all_gather_object(all_d, d)
     bad = [r for r, x in enumerate(all_d) if x != all_d[0]]
-    if bad: raise RuntimeError(f'the weights of rank(s) {bad} differ from those of rank 0 after training: the copies drifted apart')
+    if bad: raise RuntimeError(f'the weights of rank(s) {bad} differ from those of rank 0 after training: '
+                               'the copies drifted apart')
     return d
 
 # %% ../nbs/03b_training.ipynb #5d2973c2
@@ -464,12 +507,12 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
         step_fn, # step_fn(model, batch) -> dict of scalar tensors; 'loss' is minimised, all are logged
         batch_fn, # batch_fn(step, rng) -> a batch (whatever step_fn takes); called once per step
         config:TrainConfig, # iterations, optimiser, schedule, seed, ...
-        out_dir:str|Path|None=None, # folder for latest.pt, best.pt, log.csv, curves.png, config.json; None: nothing written
-        validate_fn=None, # validate_fn(model) -> dict of floats, in eval mode under no_grad, every val_every steps and at the end
-        best_key:str|None=None, # a key of validate_fn's dict, or 'loss' (validation loss if given, else mean training loss since the last checkpoint)
+        out_dir:str|Path|None=None, # folder for the run's files (latest.pt, best.pt, log.csv, ...); None: none written
+        validate_fn=None, # validate_fn(model) -> dict of floats (eval mode, no_grad) at every checkpoint
+        best_key:str|None=None, # picks best.pt: a key of validate_fn's dict, or 'loss' (if not one: the training loss)
         best_mode:str='min', # 'min' or 'max': which way best_key improves
         meta:dict|None=None, # what the run is (stage, preset, configs): in every checkpoint and in config.json
-        resume:bool=False, # continue from out_dir/latest.pt (stage and preset must match); start afresh if there is none
+        resume:bool=False, # continue from out_dir/latest.pt (of the same stage and preset); afresh if there is none
         overwrite:bool=False, # start afresh in an out_dir that holds a run (its files are removed)
         device:str|torch.device='auto', # see resolve_device
         progress:bool=True, # a progress bar with the loss
@@ -482,30 +525,35 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
     if int(log_every) < 1: raise ValueError(f'fit: log_every must be >= 1, got {log_every}')
     if resume and overwrite: raise ValueError('fit: resume and overwrite exclude each other')
     if resume and out_dir is None: raise ValueError('fit: resume needs out_dir')
-    if best_key not in (None, 'loss') and validate_fn is None: raise ValueError(f'fit: best_key {best_key!r} needs a validate_fn')
+    if best_key not in (None, 'loss') and validate_fn is None:
+        raise ValueError(f'fit: best_key {best_key!r} needs a validate_fn')
     ddp = use_ddp(distributed)
     rank, world = (dist.get_rank(), dist.get_world_size()) if ddp else (0, 1)
     dev, meta = resolve_device(device), to_plain(meta or {}, 'meta')
     if ddp and dev.type == 'cuda' and dev.index is None: dev = torch.device('cuda', torch.cuda.current_device())
     out = None if out_dir is None else Path(out_dir)
     model.to(dev)
-    if _channels_last(config, dev): model.to(memory_format=torch.channels_last_3d)  # 5-D weights; parameters stay the same objects
+    if _channels_last(config, dev):  # 5-D weights; the parameters stay the same objects
+        model.to(memory_format=torch.channels_last_3d)
     opt = make_optimizer(model, config)
     done, history, best = _start(model, opt, out, meta, resume, overwrite, rank)
     if done and config.amp == 'auto': config.amp = recorded_amp(out)  # a resumed run keeps the precision it started in
     if done < config.iterations:  # 'auto' resolved (timed on CPUs with AVX-512 BF16 and no AMX), and written as such
         first = lambda: _prepared(batch_fn(done, seed_step(config.seed, done, rank)), config, dev)
         config.amp = choose_amp(model, step_fn, first, config, dev)
-        if ddp: shared = [config.amp]; dist.broadcast_object_list(shared, src=0); config.amp = shared[0]  # one precision on every rank
+        if ddp:  # one precision on every rank
+            shared = [config.amp]; dist.broadcast_object_list(shared, src=0); config.amp = shared[0]
     if out is not None and rank == 0:
-        atomic_write(out / 'config.json', lambda tmp: tmp.write_text(json.dumps(dict(meta, train_config=to_plain(config)), indent=2) + '\n'), overwrite=True)
+        text = json.dumps(dict(meta, train_config=to_plain(config)), indent=2) + '\n'
+        atomic_write(out / 'config.json', lambda tmp: tmp.write_text(text), overwrite=True)
     if ddp: dist.barrier()  # every rank has read the checkpoint before rank 0 writes the next one
     if done >= config.iterations: return TrainResult(pd.DataFrame(history), best, out, model.eval())
     net = DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if ddp else model
     params = [p for g in opt.param_groups for p in g['params']]
     sums, n, ck_sum, ck_n = {}, 0, 0.0, 0  # since the last row; training loss since the last checkpoint
     t0, t_prev = time.perf_counter(), (history[-1]['time_s'] if history else 0.0)
-    bar = tqdm(total=config.iterations, initial=done, desc='training', unit='it', disable=not progress or rank > 0, dynamic_ncols=True)
+    bar = tqdm(total=config.iterations, initial=done, desc='training', unit='it', disable=not progress or rank > 0,
+               dynamic_ncols=True)
     try:
         net.train()
         for step in range(done, config.iterations):
@@ -515,11 +563,13 @@ def fit(model:nn.Module, # the network and any trainable extras as ONE module
             bar.update(1); bar.set_postfix(loss=f"{terms['loss']:.4g}", refresh=False)
             checkpoint = (step + 1) % config.val_every == 0 or step + 1 == config.iterations
             if (step + 1) % log_every and not checkpoint: continue
-            row = dict(step=step + 1, time_s=round(t_prev + time.perf_counter() - t0, 3), lr=lr, **{k: v / n for k, v in sums.items()})
+            row = dict(step=step + 1, time_s=round(t_prev + time.perf_counter() - t0, 3), lr=lr,
+                       **{k: v / n for k, v in sums.items()})
             sums, n = {}, 0
             history.append(row)
             if checkpoint:
-                best = _checkpoint(model, opt, step + 1, row, history, best, validate_fn, best_key, best_mode, ck_sum / ck_n, meta, out, rank, world if ddp else 0)
+                best = _checkpoint(model, opt, step + 1, row, history, best, validate_fn, best_key, best_mode,
+                                   ck_sum / ck_n, meta, out, rank, world if ddp else 0)
                 ck_sum, ck_n = 0.0, 0
     finally: bar.close()
     if ddp: check_ranks_agree(model)
@@ -537,18 +587,21 @@ def _train_step(model, opt, params, step_fn, batch_fn, config, dev, step, rank:i
     if clash: raise ValueError(f'step_fn: the names {clash} are taken by the log; rename these terms')
     logged = _as_floats(terms)
     if world: logged = _mean_over_ranks(logged, dev, world)  # world: number of ranks, 0 when not distributed
-    if not math.isfinite(logged['loss']): raise RuntimeError(f'step {step}: the loss is {logged["loss"]}; training stopped (nothing saved for this step)')
+    if not math.isfinite(logged['loss']):
+        raise RuntimeError(f'step {step}: the loss is {logged["loss"]}; training stopped (nothing saved for this step)')
     opt.zero_grad(set_to_none=True)
     terms['loss'].backward()  # under DDP: the gradients are averaged over the ranks here
     grad_norm = float(torch.nn.utils.clip_grad_norm_(params, config.clip_grad_norm or math.inf))
-    if not math.isfinite(grad_norm): raise RuntimeError(f'step {step}: the gradient norm is {grad_norm}; training stopped (nothing saved for this step)')
+    if not math.isfinite(grad_norm):
+        raise RuntimeError(f'step {step}: the gradient norm is {grad_norm}; '
+                           'training stopped (nothing saved for this step)')
     lr = lr_at(config, step)
     for g in opt.param_groups: g['lr'] = lr * g.get('lr_scale', 1.0)
     opt.step()
     return dict(logged, grad_norm=grad_norm), lr
 
 def _as_floats(terms:Mapping)->dict:
-    "The logged terms as Python floats, the tensors read from their device in one copy (one wait per step, not one per term)."
+    "The logged terms as Python floats, the tensors read from their device in one copy (one wait per step)."
     tens = {k: v for k, v in terms.items() if isinstance(v, torch.Tensor)}
     big = [k for k, v in tens.items() if v.numel() != 1]
     if big: raise TypeError(f'step_fn must return scalars; {big} hold {[tuple(tens[k].shape) for k in big]} values')
@@ -556,14 +609,9 @@ def _as_floats(terms:Mapping)->dict:
     except (TypeError, ValueError) as e: raise TypeError(f'step_fn must return scalars; {e}') from None
     if tens:
         at = next(iter(tens.values())).device
-        out.update(zip(tens, torch.stack([v.detach().reshape(()).to(at, torch.float64) for v in tens.values()]).tolist()))
+        values = torch.stack([v.detach().reshape(()).to(at, torch.float64) for v in tens.values()])
+        out.update(zip(tens, values.tolist()))
     return {k: out[k] for k in terms}
-
-def recorded_amp(out:Path|None, # a run's folder (fit's out_dir)
-                )->str:
-    "The precision a run's config.json records ('bf16', 'off'; fit writes 'auto' resolved), or 'auto' where there is none."
-    try: return json.loads((out / 'config.json').read_text())['train_config']['amp']
-    except (TypeError, OSError, ValueError, KeyError): return 'auto'
 
 def _prepared(batch, config:TrainConfig, dev:torch.device):
     "A batch on the device, channels-last where the run is."
@@ -576,9 +624,18 @@ def _mean_over_ranks(logged:dict, dev:torch.device, world:int)->dict:
     dist.all_reduce(t)
     return dict(zip(logged, (t / world).tolist()))
 
+# %% ../nbs/03b_training.ipynb #39405bc3
+def recorded_amp(out:Path|None, # a run's folder (fit's out_dir)
+                )->str:
+    "The precision a run's config.json records ('bf16' or 'off': fit resolves 'auto'), or 'auto' where there is none."
+    try: return json.loads((out / 'config.json').read_text())['train_config']['amp']
+    except (TypeError, OSError, ValueError, KeyError): return 'auto'
+
+
 # %% ../nbs/03b_training.ipynb #a629c230
-def _checkpoint(model, opt, done, row, history, best, validate_fn, best_key, best_mode, train_loss, meta, out, rank:int=0, world:int=0)->dict|None:
-    "Validate into `row`, save best.pt (if improved) then latest.pt, log.csv and curves.png; the new best. Rank 0 only; the others wait for its result."
+def _checkpoint(model, opt, done, row, history, best, validate_fn, best_key, best_mode, train_loss, meta, out,
+                rank:int=0, world:int=0)->dict|None:
+    "Validate into `row`; save best.pt (if improved), latest.pt, log.csv, curves.png; the new best (rank 0's, on all)."
     if rank == 0:
         metrics = {}
         if validate_fn is not None:

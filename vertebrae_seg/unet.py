@@ -1,4 +1,4 @@
-"""The U-Net of all three stages exactly as the authors built it (5 levels, 64 filters everywhere, average pooling, linear upsampling, no normalisation), its options, and how to count its parameters, FLOPs and receptive field.
+"""The authors' 3D U-Net of all three stages, its options, and how to count its parameters, FLOPs and receptive field.
 
 Docs: https://vertebrae-seg.github.io/vertebrae_seg/unet.html.md"""
 
@@ -7,9 +7,8 @@ Docs: https://vertebrae-seg.github.io/vertebrae_seg/unet.html.md"""
 # %% ../nbs/02_unet.ipynb #0af5a935
 from __future__ import annotations
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -43,10 +42,13 @@ class UNetConfig:
 
     def __post_init__(self):
         if self.norm not in NORMS: raise ValueError(f'UNetConfig: norm {self.norm!r}; use one of {NORMS}')
-        if self.activation not in ACTIVATIONS: raise ValueError(f'UNetConfig: activation {self.activation!r}; use one of {ACTIVATIONS}')
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f'UNetConfig: activation {self.activation!r}; use one of {ACTIVATIONS}')
         for name in ('in_channels', 'out_channels', 'levels', 'filters', 'convs_per_block'):
-            if int(getattr(self, name)) < 1: raise ValueError(f'UNetConfig: {name} must be >= 1, got {getattr(self, name)}')
-        if self.kernel_size < 1 or self.kernel_size % 2 == 0: raise ValueError(f'UNetConfig: kernel_size must be odd ("same" padding), got {self.kernel_size}')
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f'UNetConfig: {name} must be >= 1, got {getattr(self, name)}')
+        if self.kernel_size < 1 or self.kernel_size % 2 == 0:
+            raise ValueError(f'UNetConfig: kernel_size must be odd ("same" padding), got {self.kernel_size}')
         if not 0 <= self.dropout < 1: raise ValueError(f'UNetConfig: dropout is a rate in [0, 1), got {self.dropout}')
 
     def filters_at(self, level:int)->int:
@@ -62,8 +64,9 @@ class UNetConfig:
         act = 'ReLU' if self.activation == 'relu' else f'LeakyReLU({self.negative_slope:g})'
         return (f'U-Net {self.in_channels} -> {self.out_channels} channels, {self.levels} levels, filters '
                 f'{"/".join(str(self.filters_at(l)) for l in range(self.levels))}, {self.convs_per_block} x '
-                f'conv{self.kernel_size} per block, {act}, norm {self.norm}, dropout {self.dropout:g} after every conv, '
-                f'avg-pool down, linear up, concat skips, output conv{self.kernel_size} (init std {self.output_init_std:g})')
+                f'conv{self.kernel_size} per block, {act}, norm {self.norm}, '
+                f'dropout {self.dropout:g} after every conv, avg-pool down, linear up, concat skips, '
+                f'output conv{self.kernel_size} (init std {self.output_init_std:g})')
 
 # %% ../nbs/02_unet.ipynb #78a4c3d6
 def nearest_valid_sizes(n:int, # a size in voxels
@@ -86,8 +89,9 @@ def check_spatial_size(shape_zyx, # spatial shape of a tensor: (D, H, W) = (z, y
             below, above = nearest_valid_sizes(n, multiple)
             bad.append(f'{axis} = {n} (nearest valid: ' + (f'{below} below, ' if below else '') + f'{above} above)')
     if bad:
-        raise ValueError(f'{what}: input size (x, y, z) = {size_xyz} voxels: every size must be a multiple of {multiple}; '
-                         + '; '.join(bad) + '. Crop or pad the input, or change the preset\'s size.')
+        raise ValueError(f'{what}: input size (x, y, z) = {size_xyz} voxels: '
+                         f'every size must be a multiple of {multiple}; ' + '; '.join(bad)
+                         + '. Crop or pad the input, or change the preset\'s size.')
 
 # %% ../nbs/02_unet.ipynb #547fcb2c
 _TRUNC_STD = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
@@ -139,10 +143,13 @@ class UNet(nn.Module):
         config = replace(config or UNetConfig(), **overrides)
         self.config = config
         f = [config.filters_at(l) for l in range(config.levels)]
-        self.down = nn.ModuleList([ConvBlock(config.in_channels if l == 0 else f[l - 1], f[l], config) for l in range(config.levels)])
-        # up[l] gets the skip of level l concatenated with the upsampled output of level l + 1 (the deepest: its own features)
-        self.up = nn.ModuleList([ConvBlock(f[l] if l == config.levels - 1 else f[l] + f[l + 1], f[l], config) for l in range(config.levels)])
-        self.head = small_init_(nn.Conv3d(f[0], config.out_channels, config.kernel_size, padding=config.kernel_size // 2), config.output_init_std)
+        self.down = nn.ModuleList([ConvBlock(config.in_channels if l == 0 else f[l - 1], f[l], config)
+                                   for l in range(config.levels)])
+        # up[l] gets the skip of level l concatenated with the upsampled output of level l + 1 (the deepest: its own)
+        self.up = nn.ModuleList([ConvBlock(f[l] if l == config.levels - 1 else f[l] + f[l + 1], f[l], config)
+                                 for l in range(config.levels)])
+        head = nn.Conv3d(f[0], config.out_channels, config.kernel_size, padding=config.kernel_size // 2)
+        self.head = small_init_(head, config.output_init_std)
 
     def check_input(self, x:torch.Tensor):
         "Fail early, with a useful message, on a tensor this network cannot take."
@@ -161,8 +168,9 @@ class UNet(nn.Module):
         x = self.up[-1](x)  # deepest level: a second block, no skip
         for level in reversed(range(self.config.levels - 1)):
             skip = skips[level]  # (B, f_level, D_level, H_level, W_level)
-            x = F.interpolate(x, size=skip.shape[2:], mode='trilinear', align_corners=False)  # (B, f_level+1, D_level, H_level, W_level)
-            x = self.up[level](torch.cat([skip, x], dim=1))  # concat: (B, f_level + f_level+1, ...) -> (B, f_level, ...)
+            # (B, f_level+1, D_level, H_level, W_level)
+            x = F.interpolate(x, size=skip.shape[2:], mode='trilinear', align_corners=False)
+            x = self.up[level](torch.cat([skip, x], dim=1))  # (B, f_level + f_level+1, ...) -> (B, f_level, ...)
         return self.head(x)  # (B, C_out, D, H, W)
 
 # %% ../nbs/02_unet.ipynb #6ea34587
@@ -183,9 +191,11 @@ class ConvSpec:
     bias:bool=True
 
     @property
-    def params(self)->int: return self.in_channels * self.kernel_size ** 3 * self.out_channels + (self.out_channels if self.bias else 0)
+    def params(self)->int:
+        return self.in_channels * self.kernel_size ** 3 * self.out_channels + (self.out_channels if self.bias else 0)
     @property
-    def flops(self)->int: return 2 * self.in_channels * self.kernel_size ** 3 * self.out_channels * math.prod(self.size_xyz)
+    def flops(self)->int:
+        return 2 * self.in_channels * self.kernel_size ** 3 * self.out_channels * math.prod(self.size_xyz)
 
 def conv_layers(config:UNetConfig, # the network
                 size_xyz, # input size in voxels (x, y, z)
@@ -201,7 +211,8 @@ def conv_layers(config:UNetConfig, # the network
         for i in range(config.convs_per_block):
             out.append(ConvSpec(f'{prefix}{name}.conv{i}', level, c_in if i == 0 else c_out, c_out, k, at(level), bias))
     for l in range(config.levels): block(f'down{l}', l, config.in_channels if l == 0 else f[l - 1], f[l])
-    for l in reversed(range(config.levels)): block(f'up{l}', l, f[l] if l == config.levels - 1 else f[l] + f[l + 1], f[l])
+    for l in reversed(range(config.levels)):
+        block(f'up{l}', l, f[l] if l == config.levels - 1 else f[l] + f[l + 1], f[l])
     out.append(ConvSpec(f'{prefix}head', 0, f[0], config.out_channels, k, at(0), True))
     return out
 
@@ -244,13 +255,14 @@ def plot_unet(config:UNetConfig, # the network
     ax.set_xlim(-0.2, 10.2); ax.set_ylim(-L - 0.1, 1.2); ax.axis('off')
     w, h = 2.6, 0.62
     def box(x, y, text, color):
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle='round,pad=0.02', fc=color, ec='0.3', lw=0.8))
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle='round,pad=0.02', fc=color, ec='0.3',
+                                    lw=0.8))
         ax.text(x, y, text, ha='center', va='center', fontsize=7.5)
     def arrow(p, q, color, style='-|>', ls='-'):
         ax.add_patch(FancyArrowPatch(p, q, arrowstyle=style, mutation_scale=10, color=color, lw=1.2, ls=ls))
     xs_down = [1.5 + 0.45 * l for l in range(L)]
     xs_up = [8.5 - 0.45 * l for l in range(L)]
-    xs_down[-1], xs_up[-1] = 5 - w / 2 + 0.4, 5 + w / 2 - 0.4  # the deepest box is one, in the middle: arrows reach its top
+    xs_down[-1], xs_up[-1] = 5 - w / 2 + 0.4, 5 + w / 2 - 0.4  # one deepest box, in the middle: arrows reach its top
     act = 'ReLU' if config.activation == 'relu' else f'LReLU {config.negative_slope:g}'
     for l in range(L):
         s = tuple(s // 2 ** l for s in size_xyz)
@@ -259,18 +271,22 @@ def plot_unet(config:UNetConfig, # the network
         up = [c for c in convs if c.name.startswith(f'up{l}.')]
         y = -l
         if l < L - 1:
-            box(xs_down[l], y, f'{n} x conv{config.kernel_size} {act}\n{down[0].in_channels} -> {down[-1].out_channels}   {size}', '#cfe3f5')
-            box(xs_up[l], y, f'{n} x conv{config.kernel_size} {act}\n{up[0].in_channels} -> {up[-1].out_channels}   {size}', '#d8f0d2')
+            convs_txt = f'{n} x conv{config.kernel_size} {act}\n'
+            box(xs_down[l], y, f'{convs_txt}{down[0].in_channels} -> {down[-1].out_channels}   {size}', '#cfe3f5')
+            box(xs_up[l], y, f'{convs_txt}{up[0].in_channels} -> {up[-1].out_channels}   {size}', '#d8f0d2')
             arrow((xs_down[l], y - h / 2), (xs_down[l + 1], -l - 1 + h / 2), '#b03030')
             arrow((xs_up[l + 1], -l - 1 + h / 2), (xs_up[l], y - h / 2), '#2d7a2d')
             arrow((xs_down[l] + w / 2, y), (xs_up[l] - w / 2, y), '0.45', ls='--')
-            ax.text((xs_down[l] + xs_up[l]) / 2, y + 0.08, f'skip: concat {down[-1].out_channels}', ha='center', va='bottom', fontsize=7, color='0.35')
+            ax.text((xs_down[l] + xs_up[l]) / 2, y + 0.08, f'skip: concat {down[-1].out_channels}', ha='center',
+                    va='bottom', fontsize=7, color='0.35')
         else:
             box(5.0, y, f'{2 * n} x conv{config.kernel_size} {act} (down + up blocks)\n'
                 f'{down[0].in_channels} -> {up[-1].out_channels}   {size}', '#f3e2c4')
-    ax.text(xs_down[0], 0.75, f'input {config.in_channels} ch\n' + 'x'.join(map(str, size_xyz)), ha='center', va='center', fontsize=8)
+    ax.text(xs_down[0], 0.75, f'input {config.in_channels} ch\n' + 'x'.join(map(str, size_xyz)), ha='center',
+            va='center', fontsize=8)
     arrow((xs_down[0], 0.55), (xs_down[0], h / 2), '0.2')
-    ax.text(xs_up[0], 0.75, f'output conv{config.kernel_size} -> {config.out_channels} ch\n(no activation)', ha='center', va='center', fontsize=8)
+    ax.text(xs_up[0], 0.75, f'output conv{config.kernel_size} -> {config.out_channels} ch\n(no activation)',
+            ha='center', va='center', fontsize=8)
     arrow((xs_up[0], h / 2), (xs_up[0], 0.52), '0.2')
     ax.text(0.0, -L + 0.35, 'red: 2x2x2 average pooling\ngreen: x2 linear upsampling\ndashed: skip (concatenation)\n'
             f'dropout {config.dropout:g} after every conv, norm {config.norm}', fontsize=7, va='top', color='0.3')
