@@ -206,14 +206,18 @@ def spine_statistics(landmark_csvs:list, # paths of landmark files (read_landmar
 ANATOMY_DIR = Path(data.__file__).resolve().parent / 'anatomy_data'  # the derived anatomy shipped with the package
 STATISTICS_FILE, TEMPLATES_FILE = 'spine_statistics.json', 'vertebra_templates.npz'
 
+def _anatomy_file(folder, name:str, what:str)->Path:
+    "The path of a shipped anatomy file, or a FileNotFoundError saying what is missing and what writes it."
+    p = Path(folder or ANATOMY_DIR) / name
+    if not p.is_file():
+        raise FileNotFoundError(f'{p}: the {what} are missing '
+                                '(the package is incomplete; tools/make_anatomy.py writes them)')
+    return p
+
 @functools.lru_cache(maxsize=4)
 def load_spine_statistics(folder=None)->SpineStatistics:
     "The spine statistics shipped with the package (or those in `folder`)."
-    p = Path(folder or ANATOMY_DIR) / STATISTICS_FILE
-    if not p.is_file():
-        raise FileNotFoundError(f'{p}: the spine statistics are missing '
-                                '(the package is incomplete; tools/make_anatomy.py writes them)')
-    return SpineStatistics.from_dict(json.loads(p.read_text()))
+    return SpineStatistics.from_dict(json.loads(_anatomy_file(folder, STATISTICS_FILE, 'spine statistics').read_text()))
 
 # %% ../nbs/00b_anatomy.ipynb #9fd26db7
 # each optional pair is drawn as this standard pair, shifted by the mean difference measured on the scans that have it
@@ -348,11 +352,7 @@ def vertebra_templates(mask_path, # a real multi-label vertebra mask (VerSe labe
 @functools.lru_cache(maxsize=4)
 def load_templates(folder=None)->tuple:
     "The vertebra templates shipped with the package (or those in `folder`), as a tuple."
-    p = Path(folder or ANATOMY_DIR) / TEMPLATES_FILE
-    if not p.is_file():
-        raise FileNotFoundError(f'{p}: the vertebra templates are missing '
-                                '(the package is incomplete; tools/make_anatomy.py writes them)')
-    with np.load(p) as z:
+    with np.load(_anatomy_file(folder, TEMPLATES_FILE, 'vertebra templates')) as z:
         meta = json.loads(str(z['meta']))
         return tuple(VertebraTemplate(m['label'], m['source'], z[f'sdf_{i:03d}'],
                                       np.array(m['origin_uvw_mm'], np.float32), m['spacing_mm'], m['neighbour_mm'])
